@@ -9,4 +9,12 @@
 
 #include <linux/version.h>
 
+/*
+ * 6.3 made vma->vm_flags writable only through helpers. A macro, so that
+ * this header pulls in nothing (files may still define pr_fmt).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#define vm_flags_set(vma, flags)	((vma)->vm_flags |= (flags))
+#endif
+
 #endif /* _NM_COMPAT_H */
