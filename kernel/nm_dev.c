@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/netmap: the misc character device and its file operations. Each
+ * open file is one struct nm_priv; it binds to at most one port and is
+ * unbound only when released.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+
+#include "netmap_kern.h"
+
+static int nm_open(struct inode *inode, struct file *file)
+{
+	struct nm_priv *priv;
+
+	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return -ENOMEM;
+	file->private_data = priv;
+	return 0;
+}
+
+static int nm_release(struct inode *inode, struct file *file)
+{
+	struct nm_priv *priv = file->private_data;
+
+	if (priv->na)
+		nm_unbind(priv);
+	kfree(priv);
+	return 0;
+}
+
+static long nm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct nm_priv *priv = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case NIOCCTRL:
+		return nm_ctrl_ioctl(priv, uarg);
+	case NIOCTXSYNC:
+		return nm_sync_ioctl(priv, NM_TX);
+	case NIOCRXSYNC:
+		return nm_sync_ioctl(priv, NM_RX);
+	case NIOCREGIF:
+	case NIOCGINFO:
+		return nm_legacy_ioctl(priv, cmd, uarg);
+	default:
+		/* NIOCCONFIG (VALE modules) included: not supported. */
+		return -EOPNOTSUPP;
+	}
+}
+
+static int nm_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct nm_priv *priv = file->private_data;
+	struct nm_adapter *na = smp_load_acquire(&priv->na);
+
+	if (!na)
+		return -EINVAL;
+	return nm_mem_mmap(priv->mem, vma);
+}
+
+static __poll_t nm_poll(struct file *file, poll_table *wait)
+{
+	return nm_sync_poll(file->private_data, file, wait);
+}
+
+static const struct file_operations nm_fops = {
+	.owner		= THIS_MODULE,
+	.open		= nm_open,
+	.release	= nm_release,
+	.unlocked_ioctl	= nm_ioctl,
+	.mmap		= nm_mmap,
+	.poll		= nm_poll,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice nm_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "netmap",
+	.fops	= &nm_fops,
+	.mode	= 0600,
+};
+
+int nm_dev_init(void)
+{
+	return misc_register(&nm_misc);
+}
+
+void nm_dev_uninit(void)
+{
+	misc_deregister(&nm_misc);
+}
