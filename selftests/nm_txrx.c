@@ -219,17 +219,25 @@ static uint32_t rx_collect(struct __test_metadata *_metadata,
 	uint64_t deadline = nmt_now_ms() + 20000;
 	uint32_t total = 0;
 
+	unsigned int polls = 0, empty = 0;
+
 	while (total < want && nmt_now_ms() < deadline) {
 		struct pollfd pfd = { .fd = self->p.fd, .events = POLLIN };
 		int got;
 
 		EXPECT_LE(0, poll(&pfd, 1, 500));
 		EXPECT_EQ(0, pfd.revents & POLLERR);
+		polls++;
 		got = rx_drain(_metadata, self->p.nifp, tag, seen, n);
 		ASSERT_LE(0, got) TH_LOG("damaged or duplicate frame");
+		if (!got)
+			empty++;
 		total += got;
 		ASSERT_EQ(0, nmt_rxsync(self->p.fd));
 	}
+	if (total < want)
+		TH_LOG("got %u of %u frames in %u polls (%u empty)", total,
+		       want, polls, empty);
 	return total;
 }
 

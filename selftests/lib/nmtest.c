@@ -563,8 +563,8 @@ size_t nmt_frame_len(uint32_t seq)
 int nmt_pkt_open(const char *ns, const char *ifname)
 {
 	int home = -1, fd = -1, err = 0;
+	int rcvbuf = 8 << 20, sndbuf = 16 << 20;
 	struct sockaddr_ll sll;
-	int rcvbuf = 8 << 20;
 
 	if (ns) {
 		home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -595,6 +595,14 @@ int nmt_pkt_open(const char *ns, const char *ifname)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 		       sizeof(rcvbuf)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/*
+	 * Sent frames stay charged to this socket until the receiver frees
+	 * them; netmap holds them until the application syncs its RX ring.
+	 * Room for a few thousand, so a test may send a burst first.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf,
+		       sizeof(sndbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 out:
 	if (home >= 0) {
 		nmt_netns_enter_fd(home);
@@ -610,12 +618,22 @@ out:
 
 int nmt_pkt_send(int fd, const void *buf, size_t len)
 {
+	uint64_t deadline = nmt_now_ms() + 2000;
 	ssize_t n;
 
-	do {
-		n = send(fd, buf, len, 0);
-	} while (n < 0 && (errno == EINTR || errno == ENOBUFS ||
-			   errno == EAGAIN));
+	/* a full device queue or send buffer is transient: retry a while */
+	for (;;) {
+		n = send(fd, buf, len, MSG_DONTWAIT);
+		if (n >= 0 || (errno != EINTR && errno != ENOBUFS &&
+			       errno != EAGAIN))
+			break;
+		if (nmt_now_ms() > deadline) {
+			nmt_log("packet socket send: %s for 2 s",
+				strerror(errno));
+			break;
+		}
+		nmt_msleep(1);
+	}
 	if (n < 0)
 		return -errno;
 	return n == (ssize_t)len ? 0 : -EIO;
