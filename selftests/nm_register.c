@@ -383,6 +383,8 @@ TEST_F(reg, host_rings)
 
 	if (!self->env.is_veth)
 		SKIP(return, "host rings checked on veth only");
+	if (!nmt_has_host_rings(self->env.port))
+		SKIP(return, "the port reports no host rings (not implemented?)");
 	port_rings(_metadata, self->env.port, &ntx, &nrx);
 
 	ASSERT_EQ(0, nmt_port_open(&p, self->env.port, NR_REG_SW, 0, 0));

@@ -352,6 +352,21 @@ int nmt_pools_info(int fd, const char *name, struct nmreq_pools_info *pi)
 	return nmt_ctrl(fd, &h);
 }
 
+bool nmt_has_host_rings(const char *port)
+{
+	struct nmreq_port_info_get pi;
+	int fd = nmt_open_dev();
+	bool yes = false;
+
+	if (fd < 0)
+		return false;
+	memset(&pi, 0, sizeof(pi));
+	if (!nmt_port_info(fd, port, &pi))
+		yes = pi.nr_host_tx_rings && pi.nr_host_rx_rings;
+	close(fd);
+	return yes;
+}
+
 int nmt_txsync(int fd)
 {
 	return ioctl(fd, NIOCTXSYNC, NULL) ? -errno : 0;

@@ -120,6 +120,11 @@ int nmt_register_mode(int fd, const char *name, uint32_t mode,
 int nmt_port_info(int fd, const char *name, struct nmreq_port_info_get *pi);
 int nmt_pools_info(int fd, const char *name, struct nmreq_pools_info *pi);
 int nmt_txsync(int fd);
+/*
+ * true if port reports host rings (PORT_INFO_GET). Tests of host rings
+ * skip without: the generic adapter gets them in a later step.
+ */
+bool nmt_has_host_rings(const char *port);
 int nmt_rxsync(int fd);
 
 /* An open, registered and mapped port. */
