@@ -380,7 +380,8 @@ static int run_rx(const struct opts *o, struct port *p)
 {
 	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
 	struct stats st = { 0 }, prev = { 0 };
-	double t0 = now(), tlast = t0, tfirst = 0, t;
+	uint64_t prev_pkts = 0;
+	double t0 = now(), tlast = t0, tfirst = 0, tend = 0, t;
 	unsigned int i;
 
 	while (!done(o, &st, t0)) {
@@ -403,17 +404,21 @@ static int run_rx(const struct opts *o, struct port *p)
 			/* give the slots back; the next poll recycles them */
 			r->head = r->cur = j;
 		}
-		if (st.pkts && !tfirst)
-			tfirst = now();
 		t = now();
+		if (st.pkts != prev_pkts) {
+			if (!tfirst)
+				tfirst = t;
+			tend = t;
+			prev_pkts = st.pkts;
+		}
 		if (!o->quiet && t - tlast >= 1.0) {
 			rate_line("rx", &st, &prev, t - tlast);
 			tlast = t;
 		}
 	}
 	ioctl(p->fd, NIOCRXSYNC, NULL);
-	/* rates over the time packets were flowing */
-	summary("rx", &st, now() - (tfirst ? tfirst : t0));
+	/* rates over the time packets kept arriving, if long enough */
+	summary("rx", &st, tend - tfirst > 0.01 ? tend - tfirst : now() - t0);
 	return 0;
 }
 
