@@ -383,18 +383,13 @@ static int nm_check_exclusive(struct nm_adapter *na, const u32 *first,
 	return 0;
 }
 
-/* First fd on this adapter: memory, geometry, krings. */
+/* First fd on this adapter (already configured): memory, krings. */
 static int nm_adapter_activate(struct nm_adapter *na, struct nm_mem *mem,
 			       bool wants_rx)
 {
 	enum nm_dir d;
 	int err;
 
-	if (na->ops->config) {
-		err = na->ops->config(na);
-		if (err)
-			return err;
-	}
 	if (mem && mem != na->mem) {
 		/* Borrow another allocator until the last fd leaves. */
 		na->mem = nm_mem_get(mem);
@@ -636,6 +631,12 @@ int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 	if (IS_ERR(na)) {
 		err = PTR_ERR(na);
 		goto out_mem;
+	}
+	/* Ring counts may have changed since the port was last used. */
+	if (!na->active_fds && na->ops->config) {
+		err = na->ops->config(na);
+		if (err)
+			goto out_put;
 	}
 	err = nm_ring_range(na, req, first, last);
 	if (err)

@@ -156,6 +156,12 @@ static rx_handler_result_t nm_gen_rx_handler(struct sk_buff **pskb)
 		kfree_skb(skb);
 		goto drop;
 	}
+	/*
+	 * Like a socket receive: release the sender's accounting now (for
+	 * veth the skb still belongs to the peer's socket), or a sender
+	 * could block on its send buffer until the application reads.
+	 */
+	skb_orphan(skb);
 	skb_queue_tail(&kring->rx_queue, skb);
 	nm_kring_notify(kring);
 	return RX_HANDLER_CONSUMED;

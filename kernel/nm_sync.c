@@ -49,10 +49,27 @@ static bool nm_check_indices(u32 base, u32 end, u32 head, u32 cur, u32 n)
 	       nm_dist(base, cur, n) <= span;
 }
 
-/* (B): put the ring back to the last state the kernel validated. */
+/*
+ * (B): put the ring back to the last state the kernel validated, and
+ * clear slots that could not be used as they are (reserved or
+ * out-of-range buffer, length beyond the buffer), as upstream does.
+ */
 static void nm_ring_repair(struct nm_kring *kring)
 {
 	struct netmap_ring *ring = kring->ring;
+	u32 i;
+
+	for (i = 0; i < kring->num_slots; i++) {
+		struct netmap_slot *slot = &ring->slot[i];
+		u32 idx = READ_ONCE(slot->buf_idx);
+
+		if (!nm_buf_idx_valid(&kring->lut, idx)) {
+			WRITE_ONCE(slot->buf_idx, 0);
+			WRITE_ONCE(slot->len, 0);
+		} else if (READ_ONCE(slot->len) > kring->lut.objsize) {
+			WRITE_ONCE(slot->len, 0);
+		}
+	}
 
 	WRITE_ONCE(ring->head, kring->rhead);
 	WRITE_ONCE(ring->cur, kring->rcur);
