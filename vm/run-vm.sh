@@ -1,0 +1,143 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a Debian kernel with one of our initramfs images in QEMU.
+#
+#   vm/run-vm.sh -k KVER -i INITRD -o OUTDIR [-s] [-t SECONDS] [-w SECONDS]
+#                [-v] [-a ARG]
+#
+#   -s  interactive: console on this terminal (make shell)
+#   -t  hard limit for the whole boot (host `timeout`, default 600)
+#   -w  stall limit: the guest printed nothing on its output channel for
+#       that long although its own per-test timeouts would have: dump its
+#       blocked tasks and CPU backtraces to the console (magic SysRq keys
+#       through the QEMU monitor; works while the guest's timers are dead)
+#       and stop it (default: off)
+#   -v  stream the kernel console too, not only the guest's output
+#   -a  extra kernel command line argument (repeatable)
+#
+# Non-interactive runs write OUTDIR/console.log (ttyS0: kernel + init
+# messages) and OUTDIR/out.log (ttyS1: TAP or command output) and stream
+# out.log here while the guest runs. Exit status is QEMU's:
+#   33 = guest verdict "pass" (isa-debug-exit 0x10), 35 = "fail" (0x11),
+#   1 = guest panic (pvpanic), 0 = the guest stopped without a verdict,
+#   124 = hung (hard limit or stall limit), anything else = QEMU failed.
+#
+# Accelerator: KVM only when a real VT-x/AMD-V module is loaded (kvm_intel
+# or kvm_amd); on this kind of machine /dev/kvm is a PVM nested hypervisor
+# on which Debian's kernels hang, so TCG. ACCEL=tcg|kvm overrides.
+set -eu
+
+kver= initrd= out= interactive=0 limit=600 stall=0 verbose=0 extra=
+while getopts k:i:o:st:w:va: opt; do
+	case $opt in
+	k) kver=$OPTARG ;;
+	i) initrd=$OPTARG ;;
+	o) out=$OPTARG ;;
+	s) interactive=1 ;;
+	t) limit=$OPTARG ;;
+	w) stall=$OPTARG ;;
+	v) verbose=1 ;;
+	a) extra="$extra $OPTARG" ;;
+	*) exit 2 ;;
+	esac
+done
+[ -n "$kver" ] && [ -n "$initrd" ] && [ -n "$out" ] || {
+	echo "usage: see $0" >&2
+	exit 2
+}
+
+accel=${ACCEL:-auto}
+if [ "$accel" = auto ]; then
+	accel=tcg
+	if [ -e /sys/module/kvm_intel ] || [ -e /sys/module/kvm_amd ]; then
+		[ -w /dev/kvm ] && accel=kvm
+	fi
+fi
+case $accel in
+kvm) cpu="-accel kvm -cpu host" ;;
+*) cpu="-accel tcg -cpu max" ;;
+esac
+
+# panic_on_warn: a WARN() is a test failure and its trace ends the run.
+# loglevel=5 keeps the console to warnings and worse (every splat, little
+# boot chatter: each console byte costs serial time); -v shows everything.
+loglevel=5
+[ $verbose = 1 ] && loglevel=7
+cmdline="console=ttyS0,115200 panic=-1 oops=panic panic_on_warn=1"
+cmdline="$cmdline softlockup_panic=1 loglevel=$loglevel$extra"
+
+mkdir -p "$out"
+set -- qemu-system-x86_64 $cpu -machine pc -smp 2 -m 2G \
+	-nodefaults -display none -no-reboot \
+	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-device pvpanic -action panic=exit-failure
+
+if [ $interactive = 1 ]; then
+	# Like -nographic: serial console multiplexed with the QEMU monitor on
+	# stdio (Ctrl-A x quits QEMU, Ctrl-A c switches to the monitor).
+	exec "$@" -append "$cmdline" -serial mon:stdio
+fi
+
+: > "$out/console.log"
+: > "$out/out.log"
+# The monitor on two FIFOs (QEMU opens them read-write, so nothing blocks);
+# used only to send SysRq keys to a stalled guest.
+rm -f "$out/mon.in" "$out/mon.out" "$out/stalled"
+mkfifo "$out/mon.in" "$out/mon.out"
+# No stdin: CI has none, and QEMU must not wait on it.
+timeout -k 10 "$limit" "$@" -append "$cmdline" \
+	-serial "file:$out/console.log" -serial "file:$out/out.log" \
+	-monitor "pipe:$out/mon" </dev/null >"$out/qemu.log" 2>&1 &
+qemu=$!
+cat "$out/mon.out" > "$out/monitor.log" 2>/dev/null &
+mon=$!
+
+# stall_watch: see -w. The keys: 9 = console loglevel 9 (the dumps are
+# KERN_INFO), w = blocked tasks with stacks, l = backtrace of every CPU.
+stall_watch() {
+	last=-1 quiet=0
+	while kill -0 $qemu 2>/dev/null; do
+		sleep 5
+		size=$(stat -c %s "$out/out.log")
+		if [ "$size" != "$last" ]; then
+			last=$size quiet=0
+			continue
+		fi
+		quiet=$((quiet + 5))
+		[ $quiet -ge "$stall" ] || continue
+		echo "# run-vm: no guest output for $stall s: guest hung;" \
+		     "dumping its tasks to the console and stopping it"
+		touch "$out/stalled"
+		for k in 9 w l; do
+			echo "sendkey alt-sysrq-$k" > "$out/mon.in"
+			sleep 5
+		done
+		kill $qemu
+		return
+	done
+}
+watch=
+if [ "$stall" -gt 0 ]; then
+	stall_watch &
+	watch=$!
+fi
+
+# Stream the guest's output while it runs; tail ends with QEMU.
+tail -n +1 -f --pid=$qemu "$out/out.log" &
+tails=$!
+if [ $verbose = 1 ]; then
+	tail -n +1 -f --pid=$qemu "$out/console.log" | sed 's/^/[console] /' &
+	tails="$tails $!"
+fi
+rc=0
+wait $qemu || rc=$?
+# Helpers may be gone already (the monitor reader ends with QEMU).
+[ -z "$watch" ] || kill $watch 2>/dev/null || true
+kill $mon 2>/dev/null || true
+# shellcheck disable=SC2086
+wait $tails 2>/dev/null || true
+rm -f "$out/mon.in" "$out/mon.out"
+[ -e "$out/stalled" ] && rc=124
+exit $rc
