@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# netmap for Linux.
+#
+#   make                 netmap.ko (kernel/, against the running kernel's
+#                        headers or the newest installed; KVER=, KDIR=)
+#                        and userspace/ when it has a Makefile
+#   make W=1             the same with extra warnings (must stay clean)
+#   make selftests       the test programs, into build/selftests
+#   make check           everything, on every supported Debian kernel in
+#                        QEMU (installs missing packages; needs root)
+#                          T=NAME one test, V=1 kernel console, KERNELS=6.12
+#   make shell           boot the test guest, shell on this terminal
+#   make vm-run RUN='cmd' [FILES='f ...']   run cmd in the guest
+#   make demo            show netmap working (guest, or host if it can)
+#   make dkms-install    install via DKMS for KVER (default: running kernel)
+#   make dkms-remove
+
+all: modules userspace
+
+modules:
+	$(MAKE) -C kernel
+
+# userspace/ is optional until it grows a Makefile.
+userspace:
+	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace; fi
+
+selftests:
+	$(MAKE) -C selftests
+
+check:
+	@vm/check.sh
+
+shell:
+	@vm/guest.sh shell
+
+vm-run:
+	@vm/guest.sh run
+
+demo:
+	@vm/guest.sh demo
+
+dkms-install:
+	vm/dkms.sh install $(KVER)
+
+dkms-remove:
+	vm/dkms.sh remove
+
+clean:
+	$(MAKE) -C kernel clean
+	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace clean; fi
+	rm -rf build/selftests build/dkms build/*-amd64
+
+.PHONY: all modules userspace selftests check shell vm-run demo \
+	dkms-install dkms-remove clean

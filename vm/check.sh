@@ -1,0 +1,145 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: build and test netmap.ko on every supported Debian kernel.
+#
+#   1. install missing packages (vm/install-deps.sh)
+#   2. build the selftests once (static)
+#   3. per kernel (vm/kernels.sh; KERNELS= restricts):
+#	build netmap.ko with W=1 in build/<kver>/src   (host TAP line)
+#	dkms build for that kernel, in a private tree  (host TAP line)
+#	boot it in QEMU with the module and the tests: the guest's TAP
+#	streams here; then QEMU's exit status and the console log are
+#	checked                                        (host TAP line)
+#   4. one closing line: "N passed, M failed, K skipped"
+#
+# Counting: each host check is one test; guest results are counted by
+# selftests/lib/tap-count.awk (one per subtest of a program that prints
+# its own TAP, else one per program; see there).
+#
+# Environment: T=NAME (one test), V=1 (show the kernel console),
+# KERNELS="6.12" (subset), TIMEOUT=SECONDS (per test, default from
+# selftests/settings), NETMAP_TEST_IF, NETMAP_MODARGS (passed to the guest).
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/vm/lib.sh"
+
+pass=0 fail=0 skip=0 hn=0
+timings=
+host_result() {		# host_result RC DESC
+	hn=$((hn + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $hn - $2"
+		pass=$((pass + 1))
+	else
+		echo "not ok $hn - $2"
+		fail=$((fail + 1))
+	fi
+}
+timing() { timings="$timings$1: $2 s
+"; echo "# time $1: $2 s"; }
+
+t_all=$(now)
+echo "# netmap make check"
+
+t0=$(now)
+"$top/vm/install-deps.sh"
+host_result $? "host packages installed"
+timing "deps" "$(elapsed "$t0")"
+
+t0=$(now)
+build_selftests
+st=$?
+host_result $st "selftests build (static, -Wall -Wextra -Werror)"
+timing "selftests build" "$(elapsed "$t0")"
+
+mapfile -t kernels < <(kernel_list)
+ok_kernels=()
+for k in "${kernels[@]}"; do
+	case $k in
+	missing:*)
+		host_result 1 "kernel ${k#missing:} installed (image + headers)"
+		continue ;;
+	esac
+	t0=$(now)
+	build_module "$k"
+	rc=$?
+	host_result $rc "netmap.ko builds warning-free (W=1) for $k"
+	timing "build $k" "$(elapsed "$t0")"
+	[ $rc = 0 ] && ok_kernels+=("$k")
+done
+
+# DKMS: the packaging route users take, for kernels that are not running.
+if [ ${#ok_kernels[@]} -gt 0 ]; then
+	t0=$(now)
+	TAP_NUM=$hn "$top/vm/dkms.sh" check "${ok_kernels[@]}" > "$B/dkms-check.log" 2>&1
+	rc=$?
+	cat "$B/dkms-check.log"
+	np=$(grep -c '^ok ' "$B/dkms-check.log")
+	nf=$(grep -c '^not ok ' "$B/dkms-check.log")
+	hn=$((hn + np + nf))
+	pass=$((pass + np))
+	fail=$((fail + nf))
+	if [ $((np + nf)) != ${#ok_kernels[@]} ] || { [ $rc != 0 ] && [ $nf = 0 ]; }; then
+		host_result 1 "dkms add/remove (see build/dkms-check.log)"
+	fi
+	timing "dkms build" "$(elapsed "$t0")"
+fi
+
+[ $st = 0 ] || ok_kernels=()	# no tests to run without the test build
+ntests=$(set -- ${T:-$(cd "$B/selftests" && . lib/ksft.sh && ksft_list .)}; echo $#)
+for k in "${ok_kernels[@]}"; do
+	dir=$B/$k/check
+	t0=$(now)
+	make_initramfs "$k" check
+	rc=$?
+	timing "initramfs $k" "$(elapsed "$t0")"
+	if [ $rc != 0 ]; then
+		host_result 1 "initramfs for $k"
+		continue
+	fi
+
+	echo "# === guest $k ==="
+	t0=$(now)
+	verbose=
+	[ "${V:-0}" = 1 ] && verbose=-v
+	"$top/vm/run-vm.sh" -k "$k" -i "$dir/initrd" -o "$dir" \
+		-t "$(guest_limit "$ntests")" -w "$(stall_limit)" $verbose
+	qrc=$?
+	timing "boot+tests $k" "$(elapsed "$t0")"
+
+	# The guest's own results.
+	sum=$(awk -v marker='# vmtest-done' -f "$top/selftests/lib/tap-count.awk" "$dir/out.log")
+	echo "$sum" | sed "s/^\([0-9]\)/# $k: \1/"
+	read -r gp gf gs < <(echo "$sum" | tail -n 1 | awk '{ print $1, $3, $5 }')
+	pass=$((pass + gp)); fail=$((fail + gf)); skip=$((skip + gs))
+
+	# How the guest ended, and whether the kernel complained on the way.
+	why=
+	case $qrc in
+	33) [ "$gf" = 0 ] || why="guest said pass, TAP has failures" ;;
+	35) [ "$gf" != 0 ] || why="guest said fail, TAP has none" ;;
+	1) why="guest kernel panicked (pvpanic)" ;;
+	0) why="guest stopped without a verdict (crash or reset)" ;;
+	124) why="guest hung (see the task dump on the console)" ;;
+	*) why="QEMU failed (exit $qrc)"; sed 's/^/# qemu: /' "$dir/qemu.log" ;;
+	esac
+	splat=$(grep -n -E -f "$top/selftests/lib/splat-patterns" "$dir/console.log" | head -n 1)
+	if [ -n "$splat" ]; then
+		why="${why:+$why; }kernel splat on the console"
+		# From the first splat on: usually the whole trace.
+		tail -n +"${splat%%:*}" "$dir/console.log" | head -n 80 | sed 's/^/# console: /'
+	elif [ -n "$why" ]; then
+		tail -n 30 "$dir/console.log" | sed 's/^/# console: /'
+	fi
+	host_result "$([ -z "$why" ] && echo 0 || echo 1)" \
+		"guest $k: ran to completion, console clean${why:+ # $why}"
+done
+
+echo "# --- timings ---"
+printf '%s' "$timings" | sed 's/^/#   /'
+echo "#   total: $(elapsed "$t_all") s"
+echo "# host checks 1..$hn; logs in build/<kernel>/check/{out,console}.log"
+echo "$pass passed, $fail failed, $skip skipped"
+[ $fail = 0 ]
