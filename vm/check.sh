@@ -17,7 +17,7 @@
 # selftests/lib/tap-count.awk (one per subtest of a program that prints
 # its own TAP, else one per program; see there).
 #
-# Environment: T=NAME (one test), V=1 (show the kernel console),
+# Environment: T=NAME (one test; several: T="a b"), V=1 (show the kernel console),
 # KERNELS="6.12" (subset), TIMEOUT=SECONDS (per test, default from
 # selftests/settings), NETMAP_TEST_IF, NETMAP_MODARGS (passed to the guest).
 set -u
@@ -88,7 +88,7 @@ if [ ${#ok_kernels[@]} -gt 0 ]; then
 fi
 
 [ $st = 0 ] || ok_kernels=()	# no tests to run without the test build
-ntests=$(set -- ${T:-$(cd "$B/selftests" && . lib/ksft.sh && ksft_list .)}; echo $#)
+ntests=$(cd "$B/selftests" && . lib/ksft.sh && ksft_select . ${T:-} | wc -l)
 for k in "${ok_kernels[@]}"; do
 	dir=$B/$k/check
 	t0=$(now)
@@ -122,7 +122,7 @@ for k in "${ok_kernels[@]}"; do
 	35) [ "$gf" != 0 ] || why="guest said fail, TAP has none" ;;
 	1) why="guest kernel panicked (pvpanic)" ;;
 	0) why="guest stopped without a verdict (crash or reset)" ;;
-	124) why="guest hung (see the task dump on the console)" ;;
+	124) why="guest hung (task dump: ${dir#"$top"/}/console.log)" ;;
 	*) why="QEMU failed (exit $qrc)"; sed 's/^/# qemu: /' "$dir/qemu.log" ;;
 	esac
 	splat=$(grep -n -E -f "$top/selftests/lib/splat-patterns" "$dir/console.log" | head -n 1)

@@ -95,7 +95,8 @@ cat "$out/mon.out" > "$out/monitor.log" 2>/dev/null &
 mon=$!
 
 # stall_watch: see -w. The keys: 9 = console loglevel 9 (the dumps are
-# KERN_INFO), w = blocked tasks with stacks, l = backtrace of every CPU.
+# KERN_INFO), w = blocked tasks, l = backtrace of every CPU, t = every
+# task with its stack (where a test sleeps when the guest's timers died).
 stall_watch() {
 	last=-1 quiet=0
 	while kill -0 $qemu 2>/dev/null; do
@@ -110,9 +111,15 @@ stall_watch() {
 		echo "# run-vm: no guest output for $stall s: guest hung;" \
 		     "dumping its tasks to the console and stopping it"
 		touch "$out/stalled"
-		for k in 9 w l; do
+		for k in 9 w l t; do
 			echo "sendkey alt-sysrq-$k" > "$out/mon.in"
-			sleep 5
+			sleep 2
+		done
+		# The serial console is slow: wait until the dump is out.
+		for _ in $(seq 30); do
+			size=$(stat -c %s "$out/console.log")
+			sleep 2
+			[ "$(stat -c %s "$out/console.log")" = "$size" ] && break
 		done
 		kill $qemu
 		return

@@ -29,6 +29,22 @@ ksft_list() {
 	done
 }
 
+# ksft_select DIR [NAME...]: the programs to run, every test when no NAME
+# is given. A shell test may be named without its .sh; an unknown NAME is
+# kept as is, so that it is reported as failing rather than silently
+# dropped.
+ksft_select() {
+	_dir=$1
+	shift
+	[ $# -gt 0 ] || { ksft_list "$_dir"; return; }
+	for _t in "$@"; do
+		if [ ! -x "$_dir/$_t" ] && [ -x "$_dir/$_t.sh" ]; then
+			_t=$_t.sh
+		fi
+		echo "$_t"
+	done
+}
+
 # Prefix every line with "# " as it arrives, so a hang shows how far the
 # program got; a last line without a newline is kept too.
 ksft_prefix() {
@@ -48,6 +64,12 @@ ksft_run() {
 	shift 3
 	_rcf=${TMPDIR:-/tmp}/ksft-rc.$$
 	echo "# selftests: netmap: $_name"
+	case $1 in
+	*/*)	if [ ! -x "$1" ]; then
+			echo "not ok $_n selftests: netmap: $_name # no such test"
+			return 1
+		fi ;;
+	esac
 	{
 		timeout -k 5 "$_t" "$@" </dev/null 2>&1 &
 		_pid=$!

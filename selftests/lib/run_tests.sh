@@ -21,8 +21,8 @@ export KSFT_DIR
 . "$KSFT_DIR/lib/ksft.sh"
 
 timeout=$(ksft_timeout settings)
-tests=${*:-$(ksft_list .)}
-set -- $tests
+# shellcheck disable=SC2046
+set -- $(ksft_select . "$@")
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -33,10 +33,6 @@ trap 'rm -f "$log"' EXIT
 	n=0
 	for t in "$@"; do
 		n=$((n + 1))
-		if [ ! -x "./$t" ]; then
-			echo "not ok $n selftests: netmap: $t # no such test"
-			continue
-		fi
 		ksft_run $n "$t" "$timeout" "./$t"
 	done
 	ksft_log_check $((n + 1))
