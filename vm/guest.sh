@@ -77,7 +77,11 @@ make_initramfs "$k" "$mode" "${extra[@]}" || exit 1
 
 if [ "$mode" = shell ]; then
 	echo "# booting $k (TCG, takes a few seconds); Ctrl-A x kills QEMU"
-	exec "$top/vm/run-vm.sh" -s -k "$k" -i "$dir/initrd" -o "$dir"
+	"$top/vm/run-vm.sh" -s -k "$k" -i "$dir/initrd" -o "$dir"
+	rc=$?
+	# 33: /init powered off normally after the shell ended.
+	[ $rc = 33 ] && exit 0
+	exit $rc
 fi
 
 "$top/vm/run-vm.sh" -k "$k" -i "$dir/initrd" -o "$dir" -t "${VM_LIMIT:-600}"

@@ -30,18 +30,21 @@ tap_skip_all() {
 	exit $KSFT_SKIP
 }
 
+# CMD runs in this shell, not a subshell, so what it registers for
+# cleanup (nm_netns_add) is seen by the EXIT trap.
+_tap_out=$(mktemp)
 tap_check() {
 	_d=$1
 	shift
 	_tap_n=$((_tap_n + 1))
-	if _out=$("$@" 2>&1); then
+	if "$@" > "$_tap_out" 2>&1; then
 		_r="ok"
 		_tap_pass=$((_tap_pass + 1))
 	else
 		_r="not ok"
 		_tap_fail=$((_tap_fail + 1))
 	fi
-	[ -n "$_out" ] && printf '%s\n' "$_out" | sed 's/^/# /'
+	sed 's/^/# /' "$_tap_out"
 	echo "$_r $_tap_n $_d"
 	[ "$_r" = ok ]
 }
@@ -75,6 +78,7 @@ _nm_cleanup() {
 	for _ns in $_nm_netns; do
 		ip netns del "$_ns" 2>/dev/null
 	done
+	rm -f "$_tap_out"
 }
 trap _nm_cleanup EXIT
 trap 'exit 143' TERM INT
