@@ -18,16 +18,11 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/vm/lib.sh"
 ver=$(cat "$top/VERSION")
 
 stage() {
-	dst=$1/netmap-$ver
-	rm -rf "$dst"
-	mkdir -p "$dst"
-	(cd "$top" && tar -cf - --exclude='*.o' --exclude='*.ko' \
-		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' \
-		--exclude='.*.d' --exclude=modules.order --exclude=Module.symvers \
-		VERSION dkms.conf kernel include) | tar -C "$dst" -xf -
+	copy_sources "$top" "$1/netmap-$ver" dkms.conf
 }
 
 case ${1:-} in

@@ -20,14 +20,17 @@ elapsed() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.1f", e - s }'; }
 # The kernel versions to use, one per line (vm/kernels.sh; KERNELS=).
 kernel_list() { "$top/vm/kernels.sh"; }
 
-# copy_sources TOP DST: the module's sources, without build products.
+# copy_sources TOP DST [PATH...]: a fresh copy of the module's sources
+# (VERSION, kernel/, include/ and PATHs) without build products.
 copy_sources() {
-	rm -rf "$2"
-	mkdir -p "$2"
-	(cd "$1" && tar -cf - --exclude='*.o' --exclude='*.ko' \
+	local from=$1 to=$2
+	shift 2
+	rm -rf "$to"
+	mkdir -p "$to"
+	(cd "$from" && tar -cf - --exclude='*.o' --exclude='*.ko' \
 		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' \
 		--exclude='.*.d' --exclude=modules.order --exclude=Module.symvers \
-		VERSION kernel include) | tar -C "$2" -xf -
+		VERSION kernel include "$@") | tar -C "$to" -xf -
 }
 
 # build_module KVER: build netmap.ko with W=1 in a fresh copy of the
