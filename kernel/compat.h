@@ -17,4 +17,11 @@
 #define vm_flags_set(vma, flags)	((vma)->vm_flags |= (flags))
 #endif
 
+/* 6.4 moved the GSO declarations out of netdevice.h. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define NM_GSO_HEADER	<net/gso.h>
+#else
+#define NM_GSO_HEADER	<net/sock.h>	/* reaches netdevice.h */
+#endif
+
 #endif /* _NM_COMPAT_H */

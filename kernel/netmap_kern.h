@@ -152,6 +152,7 @@ struct nm_adapter {
 	struct nm_mem *mem_default;	/* restored when the last fd leaves */
 
 	/* Netdev-backed adapters (rtnl). */
+	struct nf_hook_ops *host_hook;	/* egress hook feeding host RX */
 	struct net_device *ifp;
 	netdevice_tracker dev_tracker;
 	struct list_head dev_entry;	/* in the netdev -> adapter table */
@@ -246,5 +247,16 @@ struct nm_adapter *nm_generic_create(struct net_device *dev);
 void nm_generic_detach(struct nm_adapter *na);
 int nm_generic_init(void);
 void nm_generic_uninit(void);
+void nm_gen_rx_enqueue(struct nm_kring *kring, struct sk_buff *skb,
+		       bool tx_path);
+bool nm_gen_skb_is_ours(const struct sk_buff *skb);
+
+/* nm_host.c: host rings of netdev adapters */
+#define NM_HOST_RINGS_MAX	16
+int nm_host_attach(struct nm_adapter *na, struct net_device *dev);
+void nm_host_detach(struct nm_adapter *na, struct net_device *dev);
+int nm_host_txsync(struct nm_kring *kring, int flags);
+bool nm_host_skb_is_injected(const struct sk_buff *skb);
+void nm_host_uninit(void);
 
 #endif /* _NETMAP_KERN_H */

@@ -383,6 +383,20 @@ static int nm_check_exclusive(struct nm_adapter *na, const u32 *first,
 	return 0;
 }
 
+/* The first fd may ask for more host rings than the default one. */
+static void nm_host_rings_request(struct nm_adapter *na,
+				  const struct nmreq_register *req)
+{
+	if (!test_bit(NAF_HOST_RINGS, &na->flags))
+		return;
+	if (req->nr_host_tx_rings)
+		na->num_host_rings[NM_TX] = min_t(u32, req->nr_host_tx_rings,
+						  NM_HOST_RINGS_MAX);
+	if (req->nr_host_rx_rings)
+		na->num_host_rings[NM_RX] = min_t(u32, req->nr_host_rx_rings,
+						  NM_HOST_RINGS_MAX);
+}
+
 /* First fd on this adapter (already configured): memory, krings. */
 static int nm_adapter_activate(struct nm_adapter *na, struct nm_mem *mem,
 			       bool wants_rx)
@@ -437,6 +451,8 @@ static void nm_adapter_deactivate(struct nm_adapter *na)
 		for (i = 0; i < nm_kring_count(na, d); i++)
 			nm_ring_delete(na, &na->rings[d][i]);
 	nm_krings_delete(na);
+	nm_for_each_dir(d)
+		na->num_host_rings[d] = 1;
 	nm_mem_deactivate(na->mem);
 	if (na->mem != na->mem_default) {
 		nm_mem_put(na->mem);
@@ -632,11 +648,14 @@ int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 		err = PTR_ERR(na);
 		goto out_mem;
 	}
-	/* Ring counts may have changed since the port was last used. */
-	if (!na->active_fds && na->ops->config) {
-		err = na->ops->config(na);
-		if (err)
-			goto out_put;
+	if (!na->active_fds) {
+		/* Ring counts may have changed since the port was last used. */
+		if (na->ops->config) {
+			err = na->ops->config(na);
+			if (err)
+				goto out_put;
+		}
+		nm_host_rings_request(na, req);
 	}
 	err = nm_ring_range(na, req, first, last);
 	if (err)

@@ -24,6 +24,7 @@
 #include <linux/if_vlan.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include NM_GSO_HEADER
 
 #include "netmap_kern.h"
 
@@ -50,6 +51,14 @@ static void nm_gen_txc_put(struct nm_gen_txc *txc)
 	kfree(txc);
 	if (atomic_dec_and_test(&nm_gen_txc_count))
 		wake_up_all(&nm_gen_txc_wq);
+}
+
+static void nm_gen_skb_destructor(struct sk_buff *skb);
+
+/* Is @skb one of our own generic-TX frames? */
+bool nm_gen_skb_is_ours(const struct sk_buff *skb)
+{
+	return skb->destructor == nm_gen_skb_destructor;
 }
 
 static void nm_gen_skb_destructor(struct sk_buff *skb)
@@ -101,6 +110,9 @@ static int nm_gen_txsync(struct nm_kring *kring, int flags)
 	u32 n = kring->num_slots, head = kring->rhead;
 	u32 done, i;
 
+	if (kring->host)
+		return nm_host_txsync(kring, flags);
+
 	done = atomic_xchg(&kring->txc->done, 0);
 	kring->tx_inflight -= min(done, kring->tx_inflight);
 
@@ -129,6 +141,64 @@ static int nm_gen_txsync(struct nm_kring *kring, int flags)
 	return 0;
 }
 
+/* Queue one finished frame; consumes @skb. */
+static void nm_gen_rx_enqueue_one(struct nm_kring *kring, struct sk_buff *skb)
+{
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		goto drop;
+	/*
+	 * Like a socket receive: release the sender's accounting now (for
+	 * veth the skb still belongs to the peer's socket), or a sender
+	 * could block on its send buffer until the application reads.
+	 */
+	skb_orphan(skb);
+	if (skb_queue_len(&kring->rx_queue) >= kring->num_slots)
+		goto drop;
+	skb_queue_tail(&kring->rx_queue, skb);
+	nm_kring_notify(kring);
+	return;
+
+drop:
+	atomic64_inc(&kring->drops);
+	kfree_skb(skb);
+}
+
+/**
+ * nm_gen_rx_enqueue() - queue a frame for a ring's next rxsync
+ * @kring: an RX kring (hardware or host) in netmap mode
+ * @skb: the frame, data at its Ethernet header; consumed
+ * @tx_path: the frame was on its way out (host RX ring)
+ *
+ * Offloads the stack left to the device are finished in software here,
+ * so that applications always see complete frames with valid checksums:
+ * GSO frames are segmented and partial checksums are completed. A frame
+ * that cannot be finished, or that finds the queue full, is counted in
+ * kring->drops.
+ *
+ * Context: softirq or process context with BH disabled.
+ */
+void nm_gen_rx_enqueue(struct nm_kring *kring, struct sk_buff *skb,
+		       bool tx_path)
+{
+	struct sk_buff *segs, *next;
+
+	if (!skb_is_gso(skb)) {
+		nm_gen_rx_enqueue_one(kring, skb);
+		return;
+	}
+	segs = __skb_gso_segment(skb, 0, tx_path);
+	if (IS_ERR_OR_NULL(segs)) {
+		atomic64_inc(&kring->drops);
+		kfree_skb(skb);
+		return;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		nm_gen_rx_enqueue_one(kring, skb);
+	}
+}
+
 static rx_handler_result_t nm_gen_rx_handler(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb;
@@ -136,6 +206,9 @@ static rx_handler_result_t nm_gen_rx_handler(struct sk_buff **pskb)
 	struct nm_kring *kring;
 	u32 q = 0;
 
+	/* Frames the host TX ring injects are for the stack. */
+	if (nm_host_skb_is_injected(skb))
+		return RX_HANDLER_PASS;
 	if (skb_rx_queue_recorded(skb))
 		q = skb_get_rx_queue(skb) % na->num_rings[NM_RX];
 	kring = &na->rings[NM_RX][q];
@@ -152,18 +225,7 @@ static rx_handler_result_t nm_gen_rx_handler(struct sk_buff **pskb)
 		if (!skb)
 			goto drop;
 	}
-	if (skb_queue_len(&kring->rx_queue) >= kring->num_slots) {
-		kfree_skb(skb);
-		goto drop;
-	}
-	/*
-	 * Like a socket receive: release the sender's accounting now (for
-	 * veth the skb still belongs to the peer's socket), or a sender
-	 * could block on its send buffer until the application reads.
-	 */
-	skb_orphan(skb);
-	skb_queue_tail(&kring->rx_queue, skb);
-	nm_kring_notify(kring);
+	nm_gen_rx_enqueue(kring, skb, false);
 	return RX_HANDLER_CONSUMED;
 
 drop:
@@ -229,8 +291,10 @@ static int nm_gen_reg(struct nm_adapter *na, bool on)
 	rtnl_lock();
 	dev = na->ifp;
 	if (!on) {
-		if (test_and_clear_bit(NAF_NETMAP_ON, &na->flags) && dev)
+		if (test_and_clear_bit(NAF_NETMAP_ON, &na->flags) && dev) {
+			nm_host_detach(na, dev);
 			netdev_rx_handler_unregister(dev);
+		}
 		goto out;
 	}
 	if (!dev || test_bit(NAF_ZOMBIE, &na->flags)) {
@@ -242,8 +306,14 @@ static int nm_gen_reg(struct nm_adapter *na, bool on)
 			WRITE_ONCE(na->rings[d][i].state, netif_running(dev) ?
 				   NM_KR_ON : NM_KR_STOPPED);
 	err = netdev_rx_handler_register(dev, nm_gen_rx_handler, na);
-	if (!err)
-		set_bit(NAF_NETMAP_ON, &na->flags);
+	if (err)
+		goto out;
+	err = nm_host_attach(na, dev);
+	if (err) {
+		netdev_rx_handler_unregister(dev);
+		goto out;
+	}
+	set_bit(NAF_NETMAP_ON, &na->flags);
 out:
 	rtnl_unlock();
 	return err;
@@ -381,6 +451,7 @@ struct nm_adapter *nm_generic_create(struct net_device *dev)
 	na->mem_default = nm_mem_get_global();
 	na->mem = na->mem_default;
 	na->rx_buf_maxsize = 32768;
+	set_bit(NAF_HOST_RINGS, &na->flags);
 	nm_for_each_dir(d) {
 		na->num_rings[d] = 1;
 		na->num_slots[d] = nm_generic_ringsize;
@@ -410,6 +481,7 @@ void nm_generic_detach(struct nm_adapter *na)
 	set_bit(NAF_ZOMBIE, &na->flags);
 	if (test_and_clear_bit(NAF_NETMAP_ON, &na->flags)) {
 		nm_adapter_stop(na, NM_KR_ZOMBIE);
+		nm_host_detach(na, na->ifp);
 		netdev_rx_handler_unregister(na->ifp);
 		nm_for_each_dir(d)
 			for (i = 0; i < nm_kring_count(na, d); i++)
@@ -428,6 +500,7 @@ int nm_generic_init(void)
 /* Wait for skbs still owned by drivers, whose destructors call us. */
 void nm_generic_uninit(void)
 {
+	nm_host_uninit();
 	while (!wait_event_timeout(nm_gen_txc_wq,
 				   !atomic_read(&nm_gen_txc_count), 10 * HZ))
 		pr_info("netmap: waiting for %d TX rings' packets to be freed\n",

@@ -137,8 +137,8 @@ static int nm_kring_sync(struct nm_kring *kring, bool force)
 
 	if (state == NM_KR_ZOMBIE || test_bit(NAF_ZOMBIE, &na->flags))
 		return -EIO;
-	if (state == NM_KR_STOPPED || kring->host)
-		return 0;	/* link down, or a fake host ring: no progress */
+	if (state == NM_KR_STOPPED)
+		return 0;	/* link down: no progress until it is up */
 
 	if (!nm_prologue(kring)) {
 		if (kring->dir == NM_TX)
