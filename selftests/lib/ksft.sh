@@ -45,6 +45,12 @@ ksft_select() {
 	done
 }
 
+# Seconds since boot, to 1/100 s (dash has no $SECONDS).
+ksft_uptime() {
+	read -r _up _ < /proc/uptime
+	echo "$_up"
+}
+
 # Prefix every line with "# " as it arrives, so a hang shows how far the
 # program got; a last line without a newline is kept too.
 ksft_prefix() {
@@ -70,6 +76,7 @@ ksft_run() {
 			return 1
 		fi ;;
 	esac
+	_t0=$(ksft_uptime)
 	{
 		timeout -k 5 "$_t" "$@" </dev/null 2>&1 &
 		_pid=$!
@@ -79,6 +86,8 @@ ksft_run() {
 	} | ksft_prefix
 	_rc=$(cat "$_rcf" 2>/dev/null || echo 255)
 	rm -f "$_rcf"
+	echo "# time $_name: $(awk -v a="$_t0" -v b="$(ksft_uptime)" \
+		'BEGIN { printf "%.1f", b - a }') s"
 	_line="selftests: netmap: $_name"
 	case $_rc in
 	0)	echo "ok $_n $_line"; return 0 ;;
