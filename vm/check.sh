@@ -41,6 +41,7 @@ timing() { timings="$timings$1: $2 s
 "; echo "# time $1: $2 s"; }
 
 t_all=$(now)
+mkdir -p "$B"
 echo "# netmap make check"
 
 t0=$(now)
