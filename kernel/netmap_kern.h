@@ -259,4 +259,9 @@ int nm_host_txsync(struct nm_kring *kring, int flags);
 bool nm_host_skb_is_injected(const struct sk_buff *skb);
 void nm_host_uninit(void);
 
+/* nm_null.c */
+struct nm_adapter *nm_null_create(const char *name,
+				  const struct nmreq_register *req,
+				  struct nm_mem *mem);
+
 #endif /* _NETMAP_KERN_H */

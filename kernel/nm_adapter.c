@@ -313,6 +313,7 @@ static int nm_ring_range(struct nm_adapter *na,
 
 	switch (req->nr_mode) {
 	case NR_REG_ALL_NIC:
+	case NR_REG_NULL:
 	case NR_REG_ONE_NIC:
 		if (req->nr_mode == NR_REG_ONE_NIC &&
 		    id >= na->num_rings[NM_TX] && id >= na->num_rings[NM_RX])
@@ -337,6 +338,7 @@ static int nm_ring_range(struct nm_adapter *na,
 
 		switch (req->nr_mode) {
 		case NR_REG_ALL_NIC:
+		case NR_REG_NULL:
 			first[d] = 0;
 			last[d] = nhw;
 			break;
@@ -599,8 +601,6 @@ static int nm_bind_unsupported(const struct nmreq_header *hdr,
 {
 	if (req->nr_flags & (NR_MONITOR_TX | NR_MONITOR_RX | NR_ZCOPY_MON))
 		return -EOPNOTSUPP;
-	if (req->nr_mode == NR_REG_NULL)
-		return -EOPNOTSUPP;
 	if (strpbrk(hdr->nr_name, "{}"))
 		return -EOPNOTSUPP;
 	if (!strncmp(hdr->nr_name, NM_BDG_NAME, strlen(NM_BDG_NAME)))
@@ -643,7 +643,10 @@ int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 			goto out_unlock;
 	}
 
-	na = nm_adapter_lookup(net, hdr->nr_name, true);
+	if (req->nr_mode == NR_REG_NULL)
+		na = nm_null_create(hdr->nr_name, req, mem);
+	else
+		na = nm_adapter_lookup(net, hdr->nr_name, true);
 	if (IS_ERR(na)) {
 		err = PTR_ERR(na);
 		goto out_mem;
