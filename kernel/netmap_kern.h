@@ -208,7 +208,8 @@ void nm_adapter_init(struct nm_adapter *na, const char *name,
 struct nm_adapter *nm_adapter_get(struct nm_adapter *na);
 void nm_adapter_put(struct nm_adapter *na);
 struct nm_adapter *nm_adapter_lookup(struct net *net, const char *name,
-				     bool create);
+				     bool create,
+				     const struct nmreq_register *req);
 int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 	    struct nmreq_register *req);
 void nm_unbind(struct nm_priv *priv);
@@ -258,6 +259,10 @@ void nm_host_detach(struct nm_adapter *na, struct net_device *dev);
 int nm_host_txsync(struct nm_kring *kring, int flags);
 bool nm_host_skb_is_injected(const struct sk_buff *skb);
 void nm_host_uninit(void);
+
+/* nm_pipe.c */
+struct nm_adapter *nm_pipe_lookup(struct net *net, const char *name,
+				  const struct nmreq_register *req);
 
 /* nm_null.c */
 struct nm_adapter *nm_null_create(const char *name,

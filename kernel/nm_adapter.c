@@ -83,13 +83,15 @@ void nm_adapter_put(struct nm_adapter *na)
  * @net: the caller's network namespace
  * @name: port name
  * @create: create a generic adapter for a netdev that has none
+ * @req: the REGISTER request, or NULL (PORT_INFO_GET, POOLS_INFO_GET)
  *
  * Context: nm_core_lock held; takes rtnl.
  * Return: a new reference, or ERR_PTR(-ENXIO) if no such port, or another
  * negative errno.
  */
 struct nm_adapter *nm_adapter_lookup(struct net *net, const char *name,
-				     bool create)
+				     bool create,
+				     const struct nmreq_register *req)
 {
 	struct net_device *dev;
 	struct nm_adapter *na;
@@ -97,6 +99,8 @@ struct nm_adapter *nm_adapter_lookup(struct net *net, const char *name,
 	lockdep_assert_held(&nm_core_lock);
 	if (!name[0])
 		return ERR_PTR(-ENXIO);
+	if (strpbrk(name, "{}"))
+		return nm_pipe_lookup(net, name, req);
 
 	rtnl_lock();
 	dev = __dev_get_by_name(net, name);
@@ -601,8 +605,6 @@ static int nm_bind_unsupported(const struct nmreq_header *hdr,
 {
 	if (req->nr_flags & (NR_MONITOR_TX | NR_MONITOR_RX | NR_ZCOPY_MON))
 		return -EOPNOTSUPP;
-	if (strpbrk(hdr->nr_name, "{}"))
-		return -EOPNOTSUPP;
 	if (!strncmp(hdr->nr_name, NM_BDG_NAME, strlen(NM_BDG_NAME)))
 		return -EOPNOTSUPP;
 	return 0;
@@ -646,7 +648,7 @@ int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 	if (req->nr_mode == NR_REG_NULL)
 		na = nm_null_create(hdr->nr_name, req, mem);
 	else
-		na = nm_adapter_lookup(net, hdr->nr_name, true);
+		na = nm_adapter_lookup(net, hdr->nr_name, true, req);
 	if (IS_ERR(na)) {
 		err = PTR_ERR(na);
 		goto out_mem;
@@ -811,7 +813,7 @@ int nm_port_info(struct net *net, struct nmreq_header *hdr,
 	err = nm_bind_unsupported(hdr, &(struct nmreq_register){});
 	if (err)
 		goto out_unlock;
-	na = nm_adapter_lookup(net, hdr->nr_name, true);
+	na = nm_adapter_lookup(net, hdr->nr_name, true, NULL);
 	if (IS_ERR(na)) {
 		err = PTR_ERR(na);
 		goto out_unlock;
@@ -863,7 +865,7 @@ int nm_pools_info(struct net *net, struct nmreq_header *hdr,
 	err = nm_bind_unsupported(hdr, &(struct nmreq_register){});
 	if (err)
 		goto out_unlock;
-	na = nm_adapter_lookup(net, hdr->nr_name, true);
+	na = nm_adapter_lookup(net, hdr->nr_name, true, NULL);
 	if (IS_ERR(na)) {
 		err = PTR_ERR(na);
 		goto out_unlock;
