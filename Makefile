@@ -37,7 +37,7 @@ shell:
 vm-run:
 	@vm/guest.sh run
 
-demo:
+demo: userspace
 	@vm/guest.sh demo
 
 dkms-install:

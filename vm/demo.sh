@@ -41,8 +41,12 @@ ip -n nmdemo-a link set nmd0 up && ip -n nmdemo-b link set nmd1 up || exit 1
 
 # The command line is nmraw's to define: receiver on nmd1, sender on nmd0.
 # shellcheck disable=SC2086
-ip netns exec nmdemo-b timeout "$((DEMO_SECONDS + 2))" "$nmraw" ${NMRAW_RX_ARGS:-rx -i nmd1} &
+# Each side stops by itself (-d); timeout is only a safety net.
+ip netns exec nmdemo-b timeout "$((DEMO_SECONDS + 10))" "$nmraw" ${NMRAW_RX_ARGS:-rx -i nmd1 -d $((DEMO_SECONDS + 1))} &
 rx=$!
 # shellcheck disable=SC2086
-ip netns exec nmdemo-a timeout "$DEMO_SECONDS" "$nmraw" ${NMRAW_TX_ARGS:-tx -i nmd0}
+ip netns exec nmdemo-a timeout "$((DEMO_SECONDS + 10))" "$nmraw" ${NMRAW_TX_ARGS:-tx -i nmd0 -d $DEMO_SECONDS}
+txs=$?
 wait $rx
+rxs=$?
+[ "$txs" = 0 ] && [ "$rxs" = 0 ]
