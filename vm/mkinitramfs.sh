@@ -30,7 +30,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-kver= out= ko= tests= conf= runsh= files= mods="veth pvpanic_mmio"
+kver='' out='' ko='' tests='' conf='' runsh='' files='' mods='veth pvpanic_mmio'
 while getopts k:o:M:t:c:r:f:d: opt; do
 	case $opt in
 	k) kver=$OPTARG ;;

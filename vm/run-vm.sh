@@ -28,7 +28,7 @@
 # on which Debian's kernels hang, so TCG. ACCEL=tcg|kvm overrides.
 set -eu
 
-kver= initrd= out= interactive=0 limit=600 stall=0 verbose=0 extra=
+kver='' initrd='' out='' interactive=0 limit=600 stall=0 verbose=0 extra=''
 while getopts k:i:o:st:w:va: opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
