@@ -26,6 +26,11 @@ module_param_named(generic_ringsize, nm_generic_ringsize, int, 0644);
 MODULE_PARM_DESC(generic_ringsize,
 		 "Slots per ring of the generic adapter when the device does not report a ring size");
 
+int nm_fwd;
+module_param_named(fwd, nm_fwd, int, 0644);
+MODULE_PARM_DESC(fwd,
+		 "Transparent mode on every ring, as if each had NR_FORWARD set");
+
 static int __init netmap_init(void)
 {
 	int err;

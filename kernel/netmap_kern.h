@@ -196,6 +196,7 @@ extern int nm_verbose;
 extern int nm_no_timestamp;
 extern int nm_admode;
 extern int nm_generic_ringsize;
+extern int nm_fwd;
 
 #define NM_ADMODE_BEST		0
 #define NM_ADMODE_NATIVE	1
@@ -257,6 +258,8 @@ bool nm_gen_skb_is_ours(const struct sk_buff *skb);
 int nm_host_attach(struct nm_adapter *na, struct net_device *dev);
 void nm_host_detach(struct nm_adapter *na, struct net_device *dev);
 int nm_host_txsync(struct nm_kring *kring, int flags);
+void nm_host_inject(struct nm_kring *kring, struct net_device *dev,
+		    const struct netmap_slot *slot);
 bool nm_host_skb_is_injected(const struct sk_buff *skb);
 void nm_host_uninit(void);
 

@@ -239,10 +239,22 @@ static int nm_gen_rxsync(struct nm_kring *kring, int flags)
 	u32 bufsize = kring->lut.objsize;
 	u32 n = kring->num_slots, i, stop;
 	struct sk_buff *skb;
+	bool fwd;
 
-	/* Slots the application released go back to the kernel. */
-	for (i = kring->hwcur; i != kring->rhead; i = nm_next(i, n))
-		ring->slot[i].flags &= ~NS_BUF_CHANGED;
+	/*
+	 * Slots the application released go back to the kernel; in
+	 * transparent mode those marked NS_FORWARD go up to the stack first.
+	 */
+	fwd = !kring->host &&
+	      (READ_ONCE(nm_fwd) || (READ_ONCE(ring->flags) & NR_FORWARD));
+	for (i = kring->hwcur; i != kring->rhead; i = nm_next(i, n)) {
+		struct netmap_slot *slot = &ring->slot[i];
+		u16 sflags = READ_ONCE(slot->flags);
+
+		if (fwd && (sflags & NS_FORWARD))
+			nm_host_inject(kring, kring->na->ifp, slot);
+		slot->flags = sflags & ~(NS_BUF_CHANGED | NS_FORWARD);
+	}
 	kring->hwcur = kring->rhead;
 
 	/* Fill free slots, leaving one empty before hwcur. */

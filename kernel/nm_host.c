@@ -16,6 +16,12 @@
  *
  * While the host RX ring is not bound the stack's frames reach the device
  * as usual: binding only the hardware rings does not cut the host off.
+ *
+ * Transparent mode, NIC to host: on a hardware RX ring with NR_FORWARD
+ * set (or with the fwd module parameter), slots the application releases
+ * with NS_FORWARD are injected into the stack like host TX slots, during
+ * the rxsync that takes them back. (The host to NIC direction, NS_FORWARD
+ * on the host RX ring, is not built yet.)
  */
 #include <linux/etherdevice.h>
 #include <linux/netfilter.h>
@@ -122,6 +128,40 @@ void nm_host_detach(struct nm_adapter *na, struct net_device *dev)
 }
 
 /**
+ * nm_host_inject() - hand one frame to the stack as if @dev received it
+ * @kring: ring the frame comes from (its drops counter, its buffers)
+ * @dev: the device
+ * @slot: slot holding the frame; indices and length are checked here
+ *
+ * Frames shorter than an Ethernet header or longer than a buffer are
+ * dropped and counted.
+ *
+ * Context: process context (may allocate), kring->sync_lock held.
+ */
+void nm_host_inject(struct nm_kring *kring, struct net_device *dev,
+		    const struct netmap_slot *slot)
+{
+	u32 len = READ_ONCE(slot->len);
+	struct sk_buff *skb;
+
+	if (len < ETH_HLEN || len > kring->lut.objsize)
+		goto drop;
+	skb = __netdev_alloc_skb(dev, len, GFP_KERNEL | __GFP_NOWARN);
+	if (!skb)
+		goto drop;
+	skb_put_data(skb, nm_buf_addr(&kring->lut, READ_ONCE(slot->buf_idx)),
+		     len);
+	skb->protocol = eth_type_trans(skb, dev);
+	atomic_inc(&nm_host_inflight);
+	skb->destructor = nm_host_skb_destructor;
+	netif_rx(skb);
+	return;
+
+drop:
+	atomic64_inc(&kring->drops);
+}
+
+/**
  * nm_host_txsync() - inject the released host TX slots into the stack
  * @kring: a host TX kring of a netdev adapter
  * @flags: NM_SYNC_* (unused: slots are always free on return)
@@ -137,25 +177,9 @@ int nm_host_txsync(struct nm_kring *kring, int flags)
 
 	for (i = kring->hwcur; i != head; i = nm_next(i, n)) {
 		struct netmap_slot *slot = &ring->slot[i];
-		u32 len = READ_ONCE(slot->len);
-		struct sk_buff *skb;
 
 		slot->flags &= ~(NS_REPORT | NS_BUF_CHANGED);
-		if (len < ETH_HLEN || len > kring->lut.objsize) {
-			atomic64_inc(&kring->drops);
-			continue;
-		}
-		skb = __netdev_alloc_skb(dev, len, GFP_KERNEL | __GFP_NOWARN);
-		if (!skb) {
-			atomic64_inc(&kring->drops);
-			continue;
-		}
-		skb_put_data(skb, nm_buf_addr(&kring->lut,
-					      READ_ONCE(slot->buf_idx)), len);
-		skb->protocol = eth_type_trans(skb, dev);
-		atomic_inc(&nm_host_inflight);
-		skb->destructor = nm_host_skb_destructor;
-		netif_rx(skb);
+		nm_host_inject(kring, dev, slot);
 	}
 	kring->hwcur = head;
 	kring->hwtail = nm_prev(head, n);

@@ -783,4 +783,89 @@ TEST_F_TIMEOUT(host, hw_rx_unaffected, TEST_TIMEOUT)
 	EXPECT_EQ(0, on_host) TH_LOG("peer frames on the host RX ring");
 }
 
+/*
+ * Transparent mode, NIC to host: on a HW RX ring with NR_FORWARD, a slot
+ * released with NS_FORWARD reaches the stack; one released without it
+ * does not, and nothing reaches the stack before the release.
+ */
+TEST_F_TIMEOUT(host, forward_nic_to_host, TEST_TIMEOUT)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(PORT_TO_STACK),
+	};
+	uint8_t payload[2][PAYLOAD_LEN], frame[ETH_HLEN + 64 + PAYLOAD_LEN];
+	uint8_t got[PAYLOAD_LEN + 16];
+	uint32_t slot_of[2] = { UINT32_MAX, UINT32_MAX };
+	struct pollfd pfd = { .events = POLLIN };
+	struct netmap_ring *r;
+	uint64_t deadline;
+	unsigned int i;
+	ssize_t n;
+	int s;
+
+	if (!self->env.is_veth)
+		SKIP(return, NO_VETH);
+	net_setup(_metadata, self);
+	s = self->udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, s);
+	inet_pton(AF_INET, IP_A, &sin.sin_addr);
+	ASSERT_EQ(0, bind(s, (struct sockaddr *)&sin, sizeof(sin)));
+	pfd.fd = s;
+	ASSERT_EQ(0, nmt_port_open(&self->p, self->env.port, NR_REG_ALL_NIC,
+				   0, 0));
+	r = nmt_ring(self->p.nifp, NMT_RX, 0);
+	ASSERT_NE(NULL, r);
+
+	/* two datagrams from the peer, to vethA's stack */
+	for (i = 0; i < 2; i++) {
+		size_t len;
+
+		payload_fill(payload[i], PAYLOAD_LEN, self->tag, 30 + i);
+		len = udp_build(frame, self->mac_a, self->mac_b, IP_B, IP_A,
+				PORT_SRC, PORT_TO_STACK, payload[i],
+				PAYLOAD_LEN);
+		ASSERT_EQ(0, nmt_pkt_send(self->pkt, frame, len));
+	}
+	/* both land in the HW RX ring, not in the stack */
+	deadline = nmt_now_ms() + WAIT_MS;
+	while ((slot_of[0] == UINT32_MAX || slot_of[1] == UINT32_MAX) &&
+	       nmt_now_ms() < deadline) {
+		struct pollfd npfd = { .fd = self->p.fd, .events = POLLIN };
+		uint32_t j;
+
+		EXPECT_LE(0, poll(&npfd, 1, 200));
+		ASSERT_EQ(0, nmt_rxsync(self->p.fd));
+		for (j = r->head; j != r->tail; j = nmt_next(r, j)) {
+			struct netmap_slot *sl = &r->slot[j];
+			struct udp_frame f;
+
+			if (!udp_parse((uint8_t *)nmt_buf(r, sl->buf_idx),
+				       sl->len, PORT_TO_STACK, &f) ||
+			    f.dlen != PAYLOAD_LEN)
+				continue;
+			for (i = 0; i < 2; i++)
+				if (!memcmp(f.data, payload[i], PAYLOAD_LEN))
+					slot_of[i] = j;
+		}
+	}
+	ASSERT_NE(UINT32_MAX, slot_of[0]) TH_LOG("first datagram not on the ring");
+	ASSERT_NE(UINT32_MAX, slot_of[1]) TH_LOG("second datagram not on the ring");
+	EXPECT_EQ(0, poll(&pfd, 1, 0)) TH_LOG("the stack saw a datagram early");
+
+	/* forward only the first one, release everything */
+	r->flags |= NR_FORWARD;
+	r->slot[slot_of[0]].flags |= NS_FORWARD;
+	r->slot[slot_of[1]].flags &= ~NS_FORWARD;
+	r->head = r->cur = r->tail;
+	ASSERT_EQ(0, nmt_rxsync(self->p.fd));
+
+	ASSERT_EQ(1, poll(&pfd, 1, WAIT_MS)) TH_LOG("forwarded datagram lost");
+	n = recv(s, got, sizeof(got), MSG_DONTWAIT);
+	ASSERT_EQ((ssize_t)PAYLOAD_LEN, n);
+	EXPECT_EQ(0, memcmp(got, payload[0], PAYLOAD_LEN));
+	EXPECT_EQ(0, poll(&pfd, 1, QUIET_MS))
+		TH_LOG("a datagram without NS_FORWARD reached the stack");
+}
+
 TEST_HARNESS_MAIN
