@@ -47,6 +47,7 @@ static int __init netmap_init(void)
 	err = nm_dev_init();
 	if (err)
 		goto err_netdev;
+	nm_debugfs_init();
 	return 0;
 
 err_netdev:
@@ -60,6 +61,7 @@ err_mem:
 
 static void __exit netmap_exit(void)
 {
+	nm_debugfs_uninit();
 	nm_dev_uninit();
 	nm_netdev_uninit();
 	nm_generic_uninit();

@@ -243,6 +243,12 @@ void nm_netdev_uninit(void);
 struct nm_adapter *nm_netdev_find(struct net_device *dev);
 void nm_netdev_add(struct nm_adapter *na, struct net_device *dev);
 void nm_netdev_del(struct nm_adapter *na);
+void nm_netdev_for_each(void (*fn)(struct nm_adapter *na, void *arg),
+			void *arg);
+
+/* nm_debugfs.c */
+void nm_debugfs_init(void);
+void nm_debugfs_uninit(void);
 
 /* nm_generic.c */
 struct nm_adapter *nm_generic_create(struct net_device *dev);

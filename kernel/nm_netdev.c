@@ -56,6 +56,23 @@ void nm_netdev_del(struct nm_adapter *na)
 	list_del_init(&na->dev_entry);
 }
 
+/**
+ * nm_netdev_for_each() - call @fn for every netdev adapter
+ * @fn: callback; must not sleep on anything that needs rtnl
+ * @arg: passed to @fn
+ *
+ * Context: rtnl held.
+ */
+void nm_netdev_for_each(void (*fn)(struct nm_adapter *na, void *arg),
+			void *arg)
+{
+	struct nm_adapter *na;
+
+	ASSERT_RTNL();
+	list_for_each_entry(na, &nm_netdev_list, dev_entry)
+		fn(na, arg);
+}
+
 static int nm_netdev_event(struct notifier_block *nb, unsigned long event,
 			   void *ptr)
 {
