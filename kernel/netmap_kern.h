@@ -266,6 +266,7 @@ void nm_host_detach(struct nm_adapter *na, struct net_device *dev);
 int nm_host_txsync(struct nm_kring *kring, int flags);
 void nm_host_inject(struct nm_kring *kring, struct net_device *dev,
 		    const struct netmap_slot *slot);
+u32 nm_host_forward_to_nic(struct nm_kring *hk);
 bool nm_host_skb_is_injected(const struct sk_buff *skb);
 void nm_host_uninit(void);
 

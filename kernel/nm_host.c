@@ -20,8 +20,11 @@
  * Transparent mode, NIC to host: on a hardware RX ring with NR_FORWARD
  * set (or with the fwd module parameter), slots the application releases
  * with NS_FORWARD are injected into the stack like host TX slots, during
- * the rxsync that takes them back. (The host to NIC direction, NS_FORWARD
- * on the host RX ring, is not built yet.)
+ * the rxsync that takes them back. Host to NIC: slots released on the
+ * host RX ring with NS_FORWARD (same NR_FORWARD / fwd condition) move,
+ * without copy, into the free slots of the hardware TX rings of the same
+ * fd - only if that fd has all of them bound - as if the application had
+ * queued them there; the next TX sync sends them (poll() does it at once).
  */
 #include <linux/etherdevice.h>
 #include <linux/netfilter.h>
@@ -184,6 +187,86 @@ int nm_host_txsync(struct nm_kring *kring, int flags)
 	kring->hwcur = head;
 	kring->hwtail = nm_prev(head, n);
 	return 0;
+}
+
+/*
+ * Queue one frame at the application's head of @tk by swapping buffers
+ * with @src. Returns false if @tk has no free slot.
+ */
+static bool nm_host_swap_into_tx(struct nm_kring *tk, struct netmap_slot *src)
+{
+	struct netmap_ring *ring = tk->ring;
+	u32 n = tk->num_slots;
+	u32 head = READ_ONCE(ring->head), cur = READ_ONCE(ring->cur);
+	struct netmap_slot *dst;
+	u32 idx;
+
+	/* The application's head must be sane, with a free slot at it. */
+	if (head >= n || cur >= n ||
+	    nm_dist(tk->rhead, head, n) >= nm_dist(tk->rhead, tk->rtail, n))
+		return false;
+	dst = &ring->slot[head];
+	idx = READ_ONCE(dst->buf_idx);
+	if (!nm_buf_idx_valid(&tk->lut, idx))
+		return false;
+	WRITE_ONCE(dst->buf_idx, READ_ONCE(src->buf_idx));
+	WRITE_ONCE(dst->len, min_t(u32, READ_ONCE(src->len), tk->lut.objsize));
+	WRITE_ONCE(dst->flags, NS_BUF_CHANGED);
+	WRITE_ONCE(src->buf_idx, idx);
+	WRITE_ONCE(src->flags, NS_BUF_CHANGED);
+	if (cur == head)
+		WRITE_ONCE(ring->cur, nm_next(head, n));
+	WRITE_ONCE(ring->head, nm_next(head, n));
+	return true;
+}
+
+/**
+ * nm_host_forward_to_nic() - move NS_FORWARD slots from host RX to NIC TX
+ * @hk: a host RX kring whose released slots [hwcur, rhead) are validated
+ *	and not yet given back
+ *
+ * The caller has checked that the fd binds every hardware TX ring and
+ * that forwarding is on. A frame that finds no room stays where it is
+ * (and is given back to the kernel like any released slot): counted as
+ * a drop.
+ *
+ * Context: process context, @hk->sync_lock held; takes the TX rings'
+ * sync_lock (always after a host RX ring's, never the other way).
+ * Return: the number of frames moved.
+ */
+u32 nm_host_forward_to_nic(struct nm_kring *hk)
+{
+	struct nm_adapter *na = hk->na;
+	u32 n = hk->num_slots, ntx = na->num_rings[NM_TX];
+	u32 i, t = 0, moved = 0;
+
+	for (i = hk->hwcur; i != hk->rhead; i = nm_next(i, n)) {
+		struct netmap_slot *slot = &hk->ring->slot[i];
+		u32 tried;
+
+		if (!(READ_ONCE(slot->flags) & NS_FORWARD))
+			continue;
+		if (!nm_buf_idx_valid(&hk->lut, READ_ONCE(slot->buf_idx)))
+			goto drop;
+		for (tried = 0; tried < ntx; tried++, t = (t + 1) % ntx) {
+			struct nm_kring *tk = &na->rings[NM_TX][t];
+			bool ok;
+
+			mutex_lock_nested(&tk->sync_lock, SINGLE_DEPTH_NESTING);
+			ok = READ_ONCE(tk->state) == NM_KR_ON && tk->ring &&
+			     nm_host_swap_into_tx(tk, slot);
+			mutex_unlock(&tk->sync_lock);
+			if (ok)
+				break;
+		}
+		if (tried < ntx) {
+			moved++;
+			continue;
+		}
+drop:
+		atomic64_inc(&hk->drops);
+	}
+	return moved;
 }
 
 /* Module exit: wait for injected frames still inside the stack. */

@@ -129,7 +129,21 @@ static void nm_timestamp(struct nm_kring *kring)
  * if the user released nothing). Returns 0, -EIO for a dead device, or
  * -EAGAIN when head/cur had to be repaired.
  */
-static int nm_kring_sync(struct nm_kring *kring, bool force)
+/* Transparent mode host -> NIC needs every hardware TX ring on the fd. */
+static bool nm_priv_forwards(const struct nm_priv *priv,
+			     const struct nm_kring *kring)
+{
+	const struct nm_adapter *na = kring->na;
+
+	return kring->host && kring->dir == NM_RX &&
+	       (READ_ONCE(nm_fwd) ||
+		(READ_ONCE(kring->ring->flags) & NR_FORWARD)) &&
+	       priv->first[NM_TX] == 0 &&
+	       priv->last[NM_TX] >= na->num_rings[NM_TX];
+}
+
+static int nm_kring_sync(struct nm_priv *priv, struct nm_kring *kring,
+			 bool force, u32 *forwarded)
 {
 	struct nm_adapter *na = kring->na;
 	int state = READ_ONCE(kring->state);
@@ -152,6 +166,8 @@ static int nm_kring_sync(struct nm_kring *kring, bool force)
 		if (na->ops->txsync(kring, force ? NM_SYNC_FORCE_RECLAIM : 0))
 			return 0;
 	} else {
+		if (nm_priv_forwards(priv, kring))
+			*forwarded += nm_host_forward_to_nic(kring);
 		if (na->ops->rxsync(kring, force ? NM_SYNC_FORCE_READ : 0))
 			return err;
 		nm_timestamp(kring);
@@ -171,7 +187,7 @@ static int nm_kring_sync(struct nm_kring *kring, bool force)
 int nm_sync_ioctl(struct nm_priv *priv, enum nm_dir dir)
 {
 	struct nm_adapter *na = smp_load_acquire(&priv->na);
-	u32 i;
+	u32 i, forwarded = 0;
 
 	if (!na)
 		return -ENXIO;
@@ -181,7 +197,7 @@ int nm_sync_ioctl(struct nm_priv *priv, enum nm_dir dir)
 
 		if (mutex_lock_interruptible(&kring->sync_lock))
 			return -ERESTARTSYS;
-		err = nm_kring_sync(kring, true);
+		err = nm_kring_sync(priv, kring, true, &forwarded);
 		mutex_unlock(&kring->sync_lock);
 		if (err == -EIO)
 			return err;
@@ -200,7 +216,7 @@ static wait_queue_head_t *nm_poll_queue(struct nm_priv *priv,
 
 /* Sync the fd's rings of one direction for poll(); returns the events. */
 static __poll_t nm_poll_dir(struct nm_priv *priv, struct nm_adapter *na,
-			    enum nm_dir dir, bool want)
+			    enum nm_dir dir, bool want, u32 *forwarded)
 {
 	__poll_t ready = dir == NM_TX ? EPOLLOUT | EPOLLWRNORM :
 					EPOLLIN | EPOLLRDNORM;
@@ -212,7 +228,8 @@ static __poll_t nm_poll_dir(struct nm_priv *priv, struct nm_adapter *na,
 		int err;
 
 		mutex_lock(&kring->sync_lock);
-		err = nm_kring_sync(kring, dir == NM_TX ? want : true);
+		err = nm_kring_sync(priv, kring, dir == NM_TX ? want : true,
+				    forwarded);
 		if (err == -EIO)
 			revents |= EPOLLERR;
 		if (kring->err) {
@@ -247,6 +264,7 @@ __poll_t nm_sync_poll(struct nm_priv *priv, struct file *file,
 	bool want_tx = events & (EPOLLOUT | EPOLLWRNORM);
 	bool want_rx = events & (EPOLLIN | EPOLLRDNORM);
 	__poll_t revents = 0;
+	u32 forwarded = 0;
 
 	if (!na || test_bit(NAF_ZOMBIE, &na->flags))
 		return EPOLLERR;
@@ -257,8 +275,11 @@ __poll_t nm_sync_poll(struct nm_priv *priv, struct file *file,
 	smp_mb();
 
 	if (want_tx || !(priv->nr_flags & NR_NO_TX_POLL))
-		revents |= nm_poll_dir(priv, na, NM_TX, want_tx);
+		revents |= nm_poll_dir(priv, na, NM_TX, want_tx, &forwarded);
 	if (want_rx)
-		revents |= nm_poll_dir(priv, na, NM_RX, true);
+		revents |= nm_poll_dir(priv, na, NM_RX, true, &forwarded);
+	/* Frames moved from the host RX ring to NIC TX rings: send now. */
+	if (forwarded)
+		revents |= nm_poll_dir(priv, na, NM_TX, want_tx, &forwarded);
 	return revents;
 }

@@ -868,4 +868,70 @@ TEST_F_TIMEOUT(host, forward_nic_to_host, TEST_TIMEOUT)
 		TH_LOG("a datagram without NS_FORWARD reached the stack");
 }
 
+/*
+ * Transparent mode, host to NIC: a frame the stack sent, released on the
+ * host RX ring with NS_FORWARD, moves without copy into the NIC TX ring
+ * of the same fd (which binds all of them) and reaches the peer.
+ */
+TEST_F_TIMEOUT(host, forward_host_to_nic, TEST_TIMEOUT)
+{
+	uint8_t payload[PAYLOAD_LEN];
+	struct netmap_ring *hr, *tx;
+	uint32_t hslot = UINT32_MAX, idx = 0, txhead;
+	uint64_t deadline;
+
+	if (!self->env.is_veth)
+		SKIP(return, NO_VETH);
+	net_setup(_metadata, self);
+	ASSERT_EQ(0, nmt_port_open(&self->p, self->env.port, NR_REG_NIC_SW,
+				   0, 0));
+	hr = host_ring(&self->p, NMT_RX);
+	tx = nmt_ring(self->p.nifp, NMT_TX, 0);
+	ASSERT_NE(NULL, hr);
+	ASSERT_NE(NULL, tx);
+	hr->flags |= NR_FORWARD;
+
+	payload_fill(payload, sizeof(payload), self->tag, 40);
+	ASSERT_EQ(0, stack_send(IP_B, PORT_TO_PEER, payload, sizeof(payload),
+				0));
+	deadline = nmt_now_ms() + WAIT_MS;
+	while (hslot == UINT32_MAX && nmt_now_ms() < deadline) {
+		struct pollfd pfd = { .fd = self->p.fd, .events = POLLIN };
+		uint32_t j;
+
+		EXPECT_LE(0, poll(&pfd, 1, 200));
+		for (j = hr->head; j != hr->tail; j = nmt_next(hr, j)) {
+			struct netmap_slot *sl = &hr->slot[j];
+			struct udp_frame f;
+
+			if (udp_parse((uint8_t *)nmt_buf(hr, sl->buf_idx),
+				      sl->len, PORT_TO_PEER, &f) &&
+			    f.dlen == sizeof(payload) &&
+			    !memcmp(f.data, payload, sizeof(payload)))
+				hslot = j;
+		}
+	}
+	ASSERT_NE(UINT32_MAX, hslot) TH_LOG("datagram not on the host ring");
+	EXPECT_EQ(0, peer_count(self->pkt, payload, sizeof(payload), 200, 1))
+		TH_LOG("the datagram went out before it was forwarded");
+
+	/* forward it, release every slot of the host ring */
+	idx = hr->slot[hslot].buf_idx;
+	hr->slot[hslot].flags |= NS_FORWARD;
+	txhead = tx->head;
+	hr->head = hr->cur = hr->tail;
+	ASSERT_EQ(0, nmt_rxsync(self->p.fd));
+
+	/* queued at the application's TX head, same buffer: zero copy */
+	EXPECT_EQ(nmt_next(tx, txhead), tx->head);
+	EXPECT_EQ(idx, tx->slot[txhead].buf_idx);
+	/* the host slot (back to the kernel now) got the TX slot's buffer */
+	EXPECT_NE(idx, hr->slot[hslot].buf_idx);
+	EXPECT_NE(0, tx->slot[txhead].flags & NS_BUF_CHANGED);
+	ASSERT_EQ(0, nmt_txsync(self->p.fd));
+	EXPECT_EQ(1, peer_count(self->pkt, payload, sizeof(payload), WAIT_MS,
+				1))
+		TH_LOG("the forwarded datagram did not reach the peer");
+}
+
 TEST_HARNESS_MAIN
