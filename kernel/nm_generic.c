@@ -127,7 +127,7 @@ static int nm_gen_txsync(struct nm_kring *kring, int flags)
 			atomic64_inc(&kring->drops);
 		} else {
 			kring->tx_inflight++;
-			if (dev_queue_xmit(skb) != NET_XMIT_SUCCESS)
+			if (net_xmit_eval(dev_queue_xmit(skb)))
 				atomic64_inc(&kring->drops);
 		}
 		slot->flags &= ~(NS_REPORT | NS_BUF_CHANGED);
