@@ -75,11 +75,11 @@ struct nm_desc {
 	int fd;
 	void *mem;			/* base of the mapped region */
 	size_t memsize;
-	int done_mmap;			/* 1: this descriptor owns the mapping */
+	int done_mmap;			/* 1: this descriptor mapped mem */
 	struct netmap_if *nifp;
 	uint16_t first_tx_ring, last_tx_ring, cur_tx_ring;
 	uint16_t first_rx_ring, last_rx_ring, cur_rx_ring;
-	struct nmreq req;		/* as sent to, and returned by, NIOCREGIF */
+	struct nmreq req;		/* NIOCREGIF argument and result */
 	struct nm_pkthdr hdr;		/* nm_dispatch() header storage */
 	struct netmap_ring *some_ring;	/* any bound ring, for nr_buf_size */
 	void *buf_start;		/* first packet buffer */
