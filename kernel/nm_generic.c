@@ -126,8 +126,12 @@ static int nm_gen_txsync(struct nm_kring *kring, int flags)
 		if (!skb) {
 			atomic64_inc(&kring->drops);
 		} else {
+			int ret;
+
 			kring->tx_inflight++;
-			if (net_xmit_eval(dev_queue_xmit(skb)))
+			/* net_xmit_eval() evaluates its argument twice */
+			ret = dev_queue_xmit(skb);
+			if (net_xmit_eval(ret))
 				atomic64_inc(&kring->drops);
 		}
 		slot->flags &= ~(NS_REPORT | NS_BUF_CHANGED);
