@@ -124,11 +124,6 @@ static void nm_timestamp(struct nm_kring *kring)
 	ring->ts.tv_usec = ts.tv_nsec / NSEC_PER_USEC;
 }
 
-/*
- * Run one ring's sync. @force is true for the ioctls (reclaim/read even
- * if the user released nothing). Returns 0, -EIO for a dead device, or
- * -EAGAIN when head/cur had to be repaired.
- */
 /* Transparent mode host -> NIC needs every hardware TX ring on the fd. */
 static bool nm_priv_forwards(const struct nm_priv *priv,
 			     const struct nm_kring *kring)
@@ -142,6 +137,11 @@ static bool nm_priv_forwards(const struct nm_priv *priv,
 	       priv->last[NM_TX] >= na->num_rings[NM_TX];
 }
 
+/*
+ * Run one ring's sync. @force is true for the ioctls (reclaim/read even
+ * if the user released nothing). Returns 0, -EIO for a dead device, or
+ * -EAGAIN when head/cur had to be repaired.
+ */
 static int nm_kring_sync(struct nm_priv *priv, struct nm_kring *kring,
 			 bool force, u32 *forwarded)
 {
