@@ -48,6 +48,11 @@ enum nm_dir {
 
 #define nm_for_each_dir(d) for ((d) = NM_TX; (d) < NM_DIRS; (d)++)
 
+/* Every kring index i of direction d in the ranges [first[d], last[d]). */
+#define nm_for_each_bound(d, i, first, last)			\
+	nm_for_each_dir(d)					\
+		for ((i) = (first)[d]; (i) < (last)[d]; (i)++)
+
 /* kring->state: may a sync run on this ring? (READ_ONCE/WRITE_ONCE) */
 enum nm_kr_state {
 	NM_KR_ON,		/* normal operation */

@@ -378,13 +378,11 @@ static int nm_check_exclusive(struct nm_adapter *na, const u32 *first,
 	enum nm_dir d;
 	u32 i;
 
-	nm_for_each_dir(d) {
-		for (i = first[d]; i < last[d]; i++) {
-			struct nm_kring *kring = &na->rings[d][i];
+	nm_for_each_bound(d, i, first, last) {
+		struct nm_kring *kring = &na->rings[d][i];
 
-			if (kring->exclusive || (exclusive && kring->users))
-				return -EBUSY;
-		}
+		if (kring->exclusive || (exclusive && kring->users))
+			return -EBUSY;
 	}
 	return 0;
 }
@@ -473,22 +471,20 @@ static void nm_krings_release(struct nm_adapter *na, const u32 *first,
 	enum nm_dir d;
 	u32 i;
 
-	nm_for_each_dir(d) {
-		for (i = first[d]; i < last[d]; i++) {
-			struct nm_kring *kring = &na->rings[d][i];
+	nm_for_each_bound(d, i, first, last) {
+		struct nm_kring *kring = &na->rings[d][i];
 
-			if (exclusive)
-				kring->exclusive = false;
-			if (--kring->users)
-				continue;
-			WRITE_ONCE(kring->on, false);
-			if (na->active_fds == 0)
-				continue;	/* deactivate frees it all */
-			mutex_lock(&kring->sync_lock);
-			skb_queue_purge(&kring->rx_queue);
-			nm_ring_delete(na, kring);
-			mutex_unlock(&kring->sync_lock);
-		}
+		if (exclusive)
+			kring->exclusive = false;
+		if (--kring->users)
+			continue;
+		WRITE_ONCE(kring->on, false);
+		if (na->active_fds == 0)
+			continue;	/* deactivate frees it all */
+		mutex_lock(&kring->sync_lock);
+		skb_queue_purge(&kring->rx_queue);
+		nm_ring_delete(na, kring);
+		mutex_unlock(&kring->sync_lock);
 	}
 }
 
@@ -499,26 +495,22 @@ static int nm_krings_claim(struct nm_adapter *na, const u32 *first,
 	u32 i;
 	int err;
 
-	nm_for_each_dir(d)
-		for (i = first[d]; i < last[d]; i++)
-			na->rings[d][i].users++;
+	nm_for_each_bound(d, i, first, last)
+		na->rings[d][i].users++;
 
-	nm_for_each_dir(d) {
-		for (i = first[d]; i < last[d]; i++) {
-			struct nm_kring *kring = &na->rings[d][i];
+	nm_for_each_bound(d, i, first, last) {
+		struct nm_kring *kring = &na->rings[d][i];
 
-			if (kring->ring)
-				continue;
+		if (!kring->ring) {
 			err = nm_ring_create(na, kring);
 			if (err)
 				goto err_release;
 		}
 	}
-	nm_for_each_dir(d) {
-		for (i = first[d]; i < last[d]; i++) {
-			na->rings[d][i].exclusive = exclusive;
-			WRITE_ONCE(na->rings[d][i].on, true);
-		}
+	/* Only once every ring exists: the failure path above is simple. */
+	nm_for_each_bound(d, i, first, last) {
+		na->rings[d][i].exclusive = exclusive;
+		WRITE_ONCE(na->rings[d][i].on, true);
 	}
 	return 0;
 
