@@ -59,6 +59,8 @@ timing "selftests build" "$(elapsed "$t0")"
 # it runs here; in the guest it skips).
 "$top/selftests/header_compile.sh" > "$B/header-compile.log" 2>&1
 host_result $? "uapi header compiles as C89, C99, C11 and C++ (build/header-compile.log)"
+stage_userspace > "$B/userspace-stage.log" 2>&1
+host_result $? "userspace builds and installs into the guest's root (build/userspace-stage.log)"
 make -C "$top/userspace" test > "$B/userspace-test.log" 2>&1; host_result $? "userspace host unit tests (ASan/UBSan) (build/userspace-test.log)"
 
 mapfile -t kernels < <(kernel_list)

@@ -48,6 +48,7 @@ esac
 
 "$top/vm/install-deps.sh" || exit 1
 build_selftests || exit 1
+stage_userspace || exit 1
 k=$(kernel_list | head -n 1)
 case $k in
 missing:*) echo "no installed kernel for series ${k#missing:}" >&2; exit 1 ;;

@@ -7,6 +7,8 @@
 # Layout under build/:
 #	kselftest/		kselftest headers (vm/kselftest-headers.sh)
 #	selftests/		static test programs, built once for all kernels
+#	stage/			userspace installed with DESTDIR (goes into
+#				every guest's root)
 #	<kver>/src/		fresh copy of kernel/ include/ VERSION
 #	<kver>/netmap.ko	the module built there, build.log its log
 #	<kver>/<mode>/		initramfs, vm.conf, console.log, out.log
@@ -55,6 +57,15 @@ build_selftests() {
 	make -s -C "$top/selftests" OUTPUT="$B/selftests" all prune
 }
 
+# stage_userspace: build userspace/ and install it into build/stage, the
+# tree every guest gets at its root (tools, libraries, test programs
+# built against the installed headers).
+stage_userspace() {
+	rm -rf "$B/stage"
+	make -s -C "$top/userspace" all &&
+	make -s -C "$top/userspace" install DESTDIR="$B/stage" PREFIX=/usr
+}
+
 # Shell-quote $1 for the guest's /etc/vm.conf.
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 
@@ -82,7 +93,8 @@ make_initramfs() {
 	mkdir -p "$dir"
 	write_conf "$dir/vm.conf" "$mode"
 	"$top/vm/mkinitramfs.sh" -k "$k" -o "$dir/initrd" -M "$B/$k/netmap.ko" \
-		-t "$B/selftests" -c "$dir/vm.conf" "$@"
+		-t "$B/selftests" -c "$dir/vm.conf" -s "$B/stage" \
+		-b "$top/selftests/guest-bins" "$@"
 }
 
 # Per-test timeout in the guest: TIMEOUT= or selftests/settings.

@@ -13,6 +13,12 @@
 #   -f  extra file, copied to /root with its libraries (repeatable)
 #   -d  extra in-tree module to make loadable (repeatable); veth and
 #       pvpanic_mmio are always included
+#   -s  staged userspace install (`make -C userspace install
+#       DESTDIR=...`), copied over the root with the libraries its
+#       programs need
+#   -b  file naming host commands the tests run in the guest, one per
+#       line (# comments); each found on the host is copied to the same
+#       path with its libraries, a missing one is only reported
 #
 # The image is two cpio archives back to back (the kernel unpacks both):
 #
@@ -30,8 +36,9 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-kver='' out='' ko='' tests='' conf='' runsh='' files='' mods='veth pvpanic_mmio'
-while getopts k:o:M:t:c:r:f:d: opt; do
+kver='' out='' ko='' tests='' conf='' runsh='' files='' stage='' bins=''
+mods='veth pvpanic_mmio'
+while getopts k:o:M:t:c:r:f:d:s:b: opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
 	o) out=$OPTARG ;;
@@ -41,6 +48,8 @@ while getopts k:o:M:t:c:r:f:d: opt; do
 	r) runsh=$OPTARG ;;
 	f) files="$files $OPTARG" ;;
 	d) mods="$mods $OPTARG" ;;
+	s) stage=$OPTARG ;;
+	b) bins=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -60,6 +69,8 @@ out=$(abs "$out")
 [ -n "$tests" ] && tests=$(abs "$tests")
 [ -n "$conf" ] && conf=$(abs "$conf")
 [ -n "$runsh" ] && runsh=$(abs "$runsh")
+[ -n "$stage" ] && stage=$(abs "$stage")
+[ -n "$bins" ] && bins=$(abs "$bins")
 # shellcheck disable=SC2086
 [ -n "$files" ] && files=$(abs $files)
 base=${INITRAMFS_BASE:-$here/../build/initramfs-base.cpio}
@@ -182,5 +193,28 @@ for f in $files; do
 	cp -a "$f" root/
 	[ -f "$f" ] && [ -x "$f" ] && copy_libs "$f"
 done
+
+# The staged userspace install: programs and shared libraries bring
+# what they link against; ldconfig makes the staged libraries findable.
+if [ -n "$stage" ] && [ -d "$stage" ]; then
+	cp -a "$stage/." .
+	find "$stage" -type f \( -perm -u+x -o -name '*.so*' \) | while read -r f; do
+		copy_libs "$f"
+	done
+fi
+# Host commands the tests need (tcpdump, tcpreplay, ...).
+if [ -n "$bins" ]; then
+	sed 's/#.*//' "$bins" | while read -r name; do
+		[ -n "$name" ] || continue
+		path=$(command -v "$name") || {
+			echo "mkinitramfs: $name not on this host, not in the guest" >&2
+			continue
+		}
+		mkdir -p ".$(dirname "$path")"
+		copy_bin "$path" "$path"
+	done
+fi
+mkdir -p etc
+ldconfig -r . 2>/dev/null || true
 
 { cat "$base"; pack; } > "$out"
