@@ -15,7 +15,7 @@ set -eu
 PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64 busybox-static iproute2 kmod
 dkms cpio xz-utils linux-source-6.12 gcc g++ make libc6-dev libpcap-dev dash
-coreutils"
+coreutils tcpdump bittwist"
 
 # One dpkg-query for all: packages it does not know are simply not listed.
 # shellcheck disable=SC2086

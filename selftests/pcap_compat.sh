@@ -1,0 +1,283 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# libnetmap-pcap with Debian's own libpcap programs (userspace/pcap,
+# nmpcap(1)): tcpdump captures from netmap ports, bittwist (a libpcap
+# packet sender: pcap_open_live + pcap_sendpacket) injects through them,
+# other devices and savefiles still go to the real libpcap.
+#
+# Packets are generated here as a pcap file (UDP over IPv4, varied sizes
+# and contents, every other one to port 9) and compared byte for byte,
+# with lengths, through `tcpdump -r -xx` dumps without timestamps. IPv6
+# is off in both namespaces so that no stray packet (router or neighbour
+# solicitation) is captured.
+. "$(dirname "$0")/lib/nm.sh"
+
+nm_require_root
+nm_require ip tcpdump bittwist nmpcap awk
+[ -c /dev/netmap ] || tap_skip_all "no /dev/netmap"
+
+a=nmpa$$ b=nmpb$$
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"; _nm_cleanup' EXIT
+N=20		# packets in all.pcap; the odd ones go to UDP port 9
+
+# gen_pcap FILE ODD_ONLY: the test packets as a pcap savefile.
+gen_pcap() {
+	# shellcheck disable=SC2059 # the format is the data: \ooo escapes
+	printf "$(awk -v n=$N -v odd="$2" '
+	function b(v) { printf "\\%03o", v % 256 }
+	function le32(v) { b(v); b(int(v / 256)); b(int(v / 65536)); b(int(v / 16777216)) }
+	function be16(v) { b(int(v / 256)); b(v) }
+	BEGIN {
+		le32(2712847316); be16(512); be16(1024)	# magic a1b2c3d4, 2.4
+		le32(0); le32(0); le32(65535); le32(1)	# zone, sigfigs, snaplen, EN10MB
+		for (i = 1; i <= n; i++) {
+			if (odd && i % 2 == 0)
+				continue
+			pay = 18 + (i * 37) % 200
+			len = 14 + 20 + 8 + pay
+			le32(1000 + i); le32(0); le32(len); le32(len)
+			b(2); b(0); b(0); b(0); b(0); b(2)	# dst 02:00:00:00:00:02
+			b(2); b(0); b(0); b(0); b(0); b(1)	# src 02:00:00:00:00:01
+			be16(2048)
+			b(69); b(0); be16(len - 14); be16(i); be16(0)
+			b(64); b(17); be16(0)
+			b(198); b(18); b(0); b(1); b(198); b(18); b(0); b(2)
+			be16(4000 + i); be16(i % 2 ? 9 : 7); be16(8 + pay); be16(0)
+			for (j = 0; j < pay; j++)
+				b(i * 11 + j)
+		}
+	}')" > "$1"
+}
+
+# dump FILE: every packet's length and bytes, no timestamps.
+dump() {
+	tcpdump -Z root -r "$1" -n -t -xx 2>/dev/null
+}
+
+same_packets() {
+	dump "$1" > "$dir/want.txt"
+	dump "$2" > "$dir/got.txt"
+	echo "$(grep -c '^IP' "$dir/want.txt") packets expected," \
+	     "$(grep -c '^IP' "$dir/got.txt") captured"
+	diff "$dir/want.txt" "$dir/got.txt" | head -n 20
+	[ -s "$dir/want.txt" ] && cmp -s "$dir/want.txt" "$dir/got.txt"
+}
+
+# start_capture NS LOG TCPDUMP-ARGS...: tcpdump in the background, once
+# it is listening (its pid in $cap).
+start_capture() {
+	_ns=$1 _log=$2
+	shift 2
+	if [ "${_nsenter:-}" ]; then
+		nsenter --net="/run/netns/$_ns" "$@" > "$_log.out" 2> "$_log" &
+	else
+		ip netns exec "$_ns" "$@" > "$_log.out" 2> "$_log" &
+	fi
+	cap=$!
+	_i=0
+	until grep -q 'listening on' "$_log"; do
+		kill -0 $cap 2>/dev/null || { cat "$_log"; return 1; }
+		[ $_i -ge 200 ] && { echo "tcpdump not listening"; return 1; }
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
+# start_nsenter: start_capture, under nsenter (/sys as it is, with
+# debugfs), not ip netns exec.
+start_nsenter() {
+	_nsenter=1
+	start_capture "$@"
+	_rc=$?
+	_nsenter=
+	return $_rc
+}
+
+# wait_exit PID: its exit status, or 124 if it is still running in 30 s.
+wait_exit() {
+	_i=0
+	while kill -0 "$1" 2>/dev/null && [ $_i -lt 300 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -9 "$1"
+		wait "$1"
+		return 124
+	fi
+	wait "$1"
+}
+
+no_ipv6() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	ip netns exec "$1" sh -c \
+		'for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do
+			[ -e "$f" ] && echo 1 > "$f"; done; true'
+}
+
+setup() {
+	nm_netns_add "$a" "$b" && no_ipv6 "$a" && no_ipv6 "$b" &&
+	nm_veth_add "$a" "$a" "$b" "$b" &&
+	gen_pcap "$dir/all.pcap" 0 && gen_pcap "$dir/port9.pcap" 1 &&
+	[ "$(dump "$dir/all.pcap" | grep -c '^IP')" = $N ] &&
+	[ "$(dump "$dir/port9.pcap" | grep -c '^IP')" = $((N / 2)) ]
+}
+
+# nmpcap tcpdump -c N on netmap:B; bittwist sends through B's peer.
+capture_all() {
+	start_capture "$b" "$dir/cap.log" nmpcap tcpdump -Z root -n \
+		-i "netmap:$b" -c $N -w "$dir/cap.pcap" || return 1
+	ip -d -n "$b" link show "$b" > "$dir/promisc.txt"
+	ip netns exec "$a" bittwist -i "$a" -m 0 "$dir/all.pcap" || return 1
+	wait_exit $cap
+	_rc=$?
+	ip -d -n "$b" link show "$b" >> "$dir/promisc.txt"
+	cat "$dir/cap.log"
+	[ $_rc = 0 ] && same_packets "$dir/all.pcap" "$dir/cap.pcap"
+}
+
+# 'udp port 9', no count: stopped by SIGINT (pcap_breakloop from the
+# signal handler), then tcpdump prints pcap_stats().
+capture_filter() {
+	start_capture "$b" "$dir/flt.log" nmpcap tcpdump -Z root -n -U \
+		-i "netmap:$b" -w "$dir/flt.pcap" udp port 9 || return 1
+	ip netns exec "$a" bittwist -i "$a" -m 0 "$dir/all.pcap" || return 1
+	_i=0
+	while [ "$(dump "$dir/flt.pcap" | grep -c '^IP')" -lt $((N / 2)) ] &&
+	      [ $_i -lt 200 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -INT $cap
+	wait_exit $cap
+	_rc=$?
+	cat "$dir/flt.log"
+	[ $_rc = 0 ] && same_packets "$dir/port9.pcap" "$dir/flt.pcap"
+}
+
+filter_stats() {
+	grep -x "$((N / 2)) packets received by filter" "$dir/flt.log" &&
+	grep -x "0 packets dropped by kernel" "$dir/flt.log"
+}
+
+# tcpdump asks for promiscuous mode (no -p): on while it runs, off after.
+promisc() {
+	grep -o 'promiscuity [0-9]*' "$dir/promisc.txt" > "$dir/promisc.n"
+	cat "$dir/promisc.n"
+	printf 'promiscuity 1\npromiscuity 0\n' | cmp - "$dir/promisc.n"
+}
+
+# The reader is stopped while 2000 packets arrive: the kernel queue and
+# ring hold some, the rest is dropped. Every packet must be counted,
+# either received or dropped by the kernel. The drop counters are in
+# debugfs, which `ip netns exec` hides (it mounts a new /sys): nsenter
+# keeps the mounts.
+drops() {
+	start_nsenter "$b" "$dir/drop.log" nmpcap tcpdump -Z root -n \
+		-i "netmap:$b" -w "$dir/drop.pcap" || return 1
+	kill -STOP $cap
+	ip netns exec "$a" bittwist -i "$a" -m 0 -l 100 "$dir/all.pcap" \
+		> /dev/null || { kill -CONT $cap; return 1; }
+	kill -CONT $cap
+	sleep 2
+	kill -TERM $cap
+	wait_exit $cap
+	_rc=$?
+	cat "$dir/drop.log"
+	_nr=$(sed -n 's/^\([0-9]*\) packets\{0,1\} received by filter$/\1/p' "$dir/drop.log")
+	_nd=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' "$dir/drop.log")
+	echo "received $_nr + dropped $_nd, sent $((N * 100))"
+	[ $_rc = 0 ] && [ "${_nd:-0}" -gt 0 ] &&
+	[ $((_nr + _nd)) = $((N * 100)) ]
+}
+
+# The host rings: what B's own stack sends (ARP for 198.18.0.1).
+# PCAP_D_IN selects nothing there and is refused.
+host_ring() {
+	ip -n "$b" addr add 198.18.0.2/24 dev "$b" || return 1
+	start_capture "$b" "$dir/host.log" nmpcap tcpdump -Z root -n -Q out \
+		-i "netmap:$b^" -c 1 arp || return 1
+	ip netns exec "$b" sh -c 'ping -c 3 -W 1 198.18.0.1 ||
+		busybox ping -c 3 -W 1 198.18.0.1' > /dev/null 2>&1
+	wait_exit $cap
+	_rc=$?
+	cat "$dir/host.log" "$dir/host.log.out"
+	[ $_rc = 0 ] &&
+	grep -q 'ARP, Request who-has 198.18.0.1 tell 198.18.0.2' \
+		"$dir/host.log.out" &&
+	bad_name "netmap:$b^" "no ring of this port carries incoming packets" \
+		-Q in
+}
+
+# bittwist through netmap:A; tcpdump -i B (a plain device, the real
+# libpcap) with the library preloaded sees every packet.
+inject() {
+	start_capture "$b" "$dir/inj.log" nmpcap tcpdump -Z root -n \
+		-i "$b" -c $N -w "$dir/inj.pcap" || return 1
+	ip netns exec "$a" nmpcap bittwist -i "netmap:$a" -m 0 \
+		"$dir/all.pcap" || return 1
+	wait_exit $cap
+	_rc=$?
+	cat "$dir/inj.log"
+	[ $_rc = 0 ] && same_packets "$dir/all.pcap" "$dir/inj.pcap"
+}
+
+# A pipe: capture on the master end, bittwist injects on the slave end.
+pipe() {
+	start_capture "$b" "$dir/pipe.log" nmpcap tcpdump -Z root -n \
+		-i "netmap:pp$${1" -c $N -w "$dir/pipe.pcap" || return 1
+	ip netns exec "$b" nmpcap bittwist -i "netmap:pp$$}1" -m 0 \
+		"$dir/all.pcap" || return 1
+	wait_exit $cap
+	_rc=$?
+	cat "$dir/pipe.log"
+	[ $_rc = 0 ] && same_packets "$dir/all.pcap" "$dir/pipe.pcap"
+}
+
+# bad_name NAME MESSAGE [ARGS]: tcpdump fails, exit status 1, clear
+# message.
+bad_name() {
+	_n=$1 _m=$2
+	shift 2
+	ip netns exec "$b" nmpcap tcpdump -Z root -n -i "$_n" -c 1 "$@" \
+		> "$dir/bad.out" 2>&1
+	_rc=$?
+	cat "$dir/bad.out"
+	echo "exit status $_rc"
+	[ $_rc = 1 ] && grep -q "$_m" "$dir/bad.out"
+}
+
+bad_names() {
+	bad_name "netmap:$b{x" "not a valid netmap port name" &&
+	bad_name "netmap:nosuch$$" "no such netmap port"
+}
+
+# Savefiles stay libpcap's: tcpdump -r with the library preloaded.
+offline() {
+	nmpcap tcpdump -Z root -r "$dir/all.pcap" -n -t -xx > "$dir/off.txt" 2>/dev/null &&
+	dump "$dir/all.pcap" > "$dir/want.txt" &&
+	cmp "$dir/want.txt" "$dir/off.txt"
+}
+
+tap_plan 11
+tap_check "setup: namespaces, veth pair, $N test packets" setup ||
+	tap_done
+tap_check "nmpcap tcpdump -i netmap:$b -c $N captures exactly the $N packets sent, byte for byte" \
+	capture_all
+tap_check "filter 'udp port 9' keeps exactly the $((N / 2)) matching packets; SIGINT ends the capture" \
+	capture_filter
+tap_check "pcap_stats: $((N / 2)) received by filter, 0 dropped" filter_stats
+tap_check "promiscuous mode on $b while tcpdump runs, off after" promisc
+tap_check "pcap_stats: packets dropped while the reader is stopped are counted" \
+	drops
+tap_check "host rings: netmap:$b^ captures what the stack sends; -Q in refused" \
+	host_ring
+tap_check "nmpcap bittwist -i netmap:$a injects; every packet arrives on $b (tcpdump -i $b through the real libpcap)" \
+	inject
+tap_check "pipe: capture on netmap:pp{1, inject on netmap:pp}1" pipe
+tap_check "invalid names: tcpdump exits 1 with a clear error" bad_names
+tap_check "tcpdump -r (a savefile) through the real libpcap when preloaded" \
+	offline
+tap_done
