@@ -103,6 +103,11 @@ struct nm_kring {
 	u32 tx_inflight;		/* sent, completion pending (sync_lock) */
 	atomic64_t drops;		/* packets lost at this ring */
 
+	/* Monitors of this ring (nm_monitor.c): changed under nm_core_lock
+	 * and sync_lock, walked under sync_lock. */
+	struct list_head monitors;
+	u32 mon_txpos;			/* TX slots before it already copied */
+
 	char name[NETMAP_REQ_IFNAMSIZ + 16];
 };
 
@@ -135,6 +140,8 @@ enum {
 	NAF_NETMAP_ON,		/* reg(on) succeeded (rtnl for netdevs) */
 	NAF_ZOMBIE,		/* backing device went away */
 	NAF_HOST_RINGS,		/* the adapter has real host rings */
+	NAF_NO_ZMON,		/* txsync swaps buffers out of the slots it
+				 * sends: no zero-copy monitor */
 };
 
 struct nm_adapter {
@@ -278,6 +285,23 @@ void nm_host_uninit(void);
 /* nm_pipe.c */
 struct nm_adapter *nm_pipe_lookup(struct net *net, const char *name,
 				  const struct nmreq_register *req);
+
+/* nm_monitor.c */
+struct nm_adapter *nm_monitor_create(struct net *net, const char *name,
+				     const struct nmreq_register *req);
+int nm_monitor_sync(struct nm_kring *kring, int flags);
+void nm_monitor_parent_off(struct nm_adapter *na);
+
+/* A sync of @kring, through its monitors if it has any. */
+static inline int nm_kring_ops_sync(struct nm_kring *kring, int flags)
+{
+	const struct nm_adapter_ops *ops = kring->na->ops;
+
+	if (unlikely(!list_empty(&kring->monitors)))
+		return nm_monitor_sync(kring, flags);
+	return kring->dir == NM_TX ? ops->txsync(kring, flags) :
+				     ops->rxsync(kring, flags);
+}
 
 /* nm_null.c */
 struct nm_adapter *nm_null_create(const char *name,

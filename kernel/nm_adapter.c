@@ -203,6 +203,7 @@ static int nm_krings_create(struct nm_adapter *na)
 			init_waitqueue_head(&kring->wq);
 			skb_queue_head_init(&kring->rx_queue);
 			atomic64_set(&kring->drops, 0);
+			INIT_LIST_HEAD(&kring->monitors);
 			snprintf(kring->name, sizeof(kring->name), "%s %s%u%s",
 				 na->name, d == NM_TX ? "TX" : "RX", i,
 				 kring->host ? "^" : "");
@@ -290,6 +291,7 @@ static int nm_ring_create(struct nm_adapter *na, struct nm_kring *kring)
 	kring->rtail = kring->hwtail;
 	kring->err = false;
 	kring->tx_inflight = 0;
+	kring->mon_txpos = 0;
 	ring->head = ring->cur = 0;
 	ring->tail = kring->hwtail;
 	kring->ring = ring;
@@ -381,7 +383,9 @@ static int nm_check_exclusive(struct nm_adapter *na, const u32 *first,
 	nm_for_each_bound(d, i, first, last) {
 		struct nm_kring *kring = &na->rings[d][i];
 
-		if (kring->exclusive || (exclusive && kring->users))
+		if (kring->exclusive ||
+		    (exclusive &&
+		     (kring->users || !list_empty(&kring->monitors))))
 			return -EBUSY;
 	}
 	return 0;
@@ -451,6 +455,7 @@ static void nm_adapter_deactivate(struct nm_adapter *na)
 
 	if (test_bit(NAF_NETMAP_ON, &na->flags))
 		na->ops->reg(na, false);
+	nm_monitor_parent_off(na);
 	nm_for_each_dir(d)
 		for (i = 0; i < nm_kring_count(na, d); i++)
 			nm_ring_delete(na, &na->rings[d][i]);
@@ -592,11 +597,8 @@ static void nm_extra_bufs_free(struct nm_mem *mem, struct netmap_if *nifp)
 }
 
 /* Ports whose types are not built yet. */
-static int nm_bind_unsupported(const struct nmreq_header *hdr,
-			       const struct nmreq_register *req)
+static int nm_bind_unsupported(const struct nmreq_header *hdr)
 {
-	if (req->nr_flags & (NR_MONITOR_TX | NR_MONITOR_RX | NR_ZCOPY_MON))
-		return -EOPNOTSUPP;
 	if (!strncmp(hdr->nr_name, NM_BDG_NAME, strlen(NM_BDG_NAME)))
 		return -EOPNOTSUPP;
 	return 0;
@@ -627,7 +629,7 @@ int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 	err = -EBUSY;
 	if (priv->na)
 		goto out_unlock;
-	err = nm_bind_unsupported(hdr, req);
+	err = nm_bind_unsupported(hdr);
 	if (err)
 		goto out_unlock;
 	if (req->nr_mem_id) {
@@ -639,6 +641,8 @@ int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 
 	if (req->nr_mode == NR_REG_NULL)
 		na = nm_null_create(hdr->nr_name, req, mem);
+	else if (req->nr_flags & (NR_MONITOR_TX | NR_MONITOR_RX | NR_ZCOPY_MON))
+		na = nm_monitor_create(net, hdr->nr_name, req);
 	else
 		na = nm_adapter_lookup(net, hdr->nr_name, true, req);
 	if (IS_ERR(na)) {
@@ -802,7 +806,7 @@ int nm_port_info(struct net *net, struct nmreq_header *hdr,
 		goto out_unlock;
 	}
 
-	err = nm_bind_unsupported(hdr, &(struct nmreq_register){});
+	err = nm_bind_unsupported(hdr);
 	if (err)
 		goto out_unlock;
 	na = nm_adapter_lookup(net, hdr->nr_name, true, NULL);
@@ -854,7 +858,7 @@ int nm_pools_info(struct net *net, struct nmreq_header *hdr,
 	int err;
 
 	mutex_lock(&nm_core_lock);
-	err = nm_bind_unsupported(hdr, &(struct nmreq_register){});
+	err = nm_bind_unsupported(hdr);
 	if (err)
 		goto out_unlock;
 	na = nm_adapter_lookup(net, hdr->nr_name, true, NULL);

@@ -669,6 +669,8 @@ static struct nm_pipe *nm_pipe_create(struct nm_adapter *parent,
 		snprintf(name, sizeof(name), "%s%c%s", pname,
 			 s == NM_PIPE_MASTER ? '{' : '}', id);
 		nm_adapter_init(na, name, &nm_pipe_ops);
+		/* txsync swaps the sent buffer out of its slot */
+		set_bit(NAF_NO_ZMON, &na->flags);
 		end->pipe = pipe;
 		end->side = s;
 		na->num_rings[NM_TX] = pipe->nchans[s];

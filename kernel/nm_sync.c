@@ -163,12 +163,12 @@ static int nm_kring_sync(struct nm_priv *priv, struct nm_kring *kring,
 	if (kring->dir == NM_TX) {
 		if (!force && kring->rhead == kring->hwcur)
 			return 0;
-		if (na->ops->txsync(kring, force ? NM_SYNC_FORCE_RECLAIM : 0))
+		if (nm_kring_ops_sync(kring, force ? NM_SYNC_FORCE_RECLAIM : 0))
 			return 0;
 	} else {
 		if (nm_priv_forwards(priv, kring))
 			*forwarded += nm_host_forward_to_nic(kring);
-		if (na->ops->rxsync(kring, force ? NM_SYNC_FORCE_READ : 0))
+		if (nm_kring_ops_sync(kring, force ? NM_SYNC_FORCE_READ : 0))
 			return err;
 		nm_timestamp(kring);
 	}
