@@ -628,6 +628,30 @@ TEST_F_TIMEOUT(host, nic_sw_binds_both, TEST_TIMEOUT)
 	EXPECT_NE(nifp->ring_ofs[ntx + 1], nifp->ring_ofs[ntx + 1 + nrx]);
 }
 
+/* NR_EXCLUSIVE on the host rings excludes them, not the hardware rings. */
+TEST_F_TIMEOUT(host, exclusive_host_rings, TEST_TIMEOUT)
+{
+	struct nmt_port q = { .fd = -1 };
+
+	ASSERT_EQ(0, nmt_port_open(&self->p, self->env.port, NR_REG_SW, 0,
+				   NR_EXCLUSIVE));
+	EXPECT_EQ(-EBUSY, nmt_port_open(&q, self->env.port, NR_REG_SW, 0, 0));
+	EXPECT_EQ(-EBUSY, nmt_port_open(&q, self->env.port, NR_REG_NIC_SW, 0,
+					0));
+	EXPECT_EQ(-EBUSY, nmt_port_open(&q, self->env.port, NR_REG_ONE_SW, 0,
+					0));
+	ASSERT_EQ(0, nmt_port_open(&q, self->env.port, NR_REG_ALL_NIC, 0,
+				   NR_EXCLUSIVE));
+	nmt_port_close(&q);
+	nmt_port_close(&self->p);
+
+	/* the other way round: a used host ring cannot become exclusive */
+	ASSERT_EQ(0, nmt_port_open(&self->p, self->env.port, NR_REG_NIC_SW,
+				   0, 0));
+	EXPECT_EQ(-EBUSY, nmt_port_open(&q, self->env.port, NR_REG_SW, 0,
+					NR_EXCLUSIVE));
+}
+
 /*
  * The first registration chooses the host ring counts; later ones get
  * what is in place; NR_REG_ONE_SW selects one host ring per direction
