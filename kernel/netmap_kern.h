@@ -282,6 +282,10 @@ u32 nm_host_forward_to_nic(struct nm_kring *hk);
 bool nm_host_skb_is_injected(const struct sk_buff *skb);
 void nm_host_uninit(void);
 
+/* nm_native.c: adapters of drivers using netmap_native.h */
+struct nm_adapter *nm_native_find(struct net_device *dev);
+void nm_native_netdev_event(struct net_device *dev, unsigned long event);
+
 /* nm_pipe.c */
 struct nm_adapter *nm_pipe_lookup(struct net *net, const char *name,
 				  const struct nmreq_register *req);

@@ -108,7 +108,10 @@ struct nm_adapter *nm_adapter_lookup(struct net *net, const char *name,
 		na = ERR_PTR(-ENXIO);
 		goto out;
 	}
-	na = nm_netdev_find(dev);
+	/* A driver's native adapter first, unless generic is asked for. */
+	na = nm_admode != NM_ADMODE_GENERIC ? nm_native_find(dev) : NULL;
+	if (!na && nm_admode != NM_ADMODE_NATIVE)
+		na = nm_netdev_find(dev);
 	if (na) {
 		kref_get(&na->ref);
 		goto out;
@@ -117,7 +120,6 @@ struct nm_adapter *nm_adapter_lookup(struct net *net, const char *name,
 		na = ERR_PTR(-ENXIO);
 		goto out;
 	}
-	/* No native adapter exists yet for any device. */
 	if (nm_admode == NM_ADMODE_NATIVE) {
 		na = ERR_PTR(-EOPNOTSUPP);
 		goto out;

@@ -19,6 +19,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
+#include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
@@ -883,6 +884,81 @@ void nm_mem_pools_info(const struct nm_mem *mem, struct nmreq_pools_info *pi)
 	pi->nr_buf_pool_offset = l.pool[NM_POOL_BUF].offset;
 	pi->nr_buf_pool_objtotal = l.pool[NM_POOL_BUF].objtotal;
 	pi->nr_buf_pool_objsize = l.pool[NM_POOL_BUF].objsize;
+}
+
+/**
+ * nm_mem_dma_map() - map every buffer cluster of @mem for @dev
+ * @mem: allocator the caller activated
+ * @dev: the device that will read and write the buffers
+ * @dma: filled on success
+ *
+ * Clusters are physically contiguous, so one mapping covers all the
+ * buffers of a cluster. Mapped bidirectionally: a buffer moves between
+ * TX and RX rings without being remapped.
+ *
+ * Context: process context; linear in the number of clusters.
+ * Return: 0, -ENOMEM, or -EIO if a cluster cannot be mapped.
+ */
+int nm_mem_dma_map(struct nm_mem *mem, struct device *dev,
+		   struct nm_mem_dma *dma)
+{
+	const struct nm_pool_layout *bl = &mem->layout.pool[NM_POOL_BUF];
+	struct nm_pool *bp = &mem->pools[NM_POOL_BUF];
+	u32 c;
+
+	memset(dma, 0, sizeof(*dma));
+	dma->cluster = kvcalloc(bl->numclusters, sizeof(*dma->cluster),
+				NM_MEM_GFP);
+	if (!dma->cluster)
+		return -ENOMEM;
+	for (c = 0; c < bl->numclusters; c++) {
+		dma_addr_t a = dma_map_single(dev, bp->clusters[c],
+					      bl->clustsize,
+					      DMA_BIDIRECTIONAL);
+
+		if (dma_mapping_error(dev, a))
+			goto err_unmap;
+		dma->cluster[c] = a;
+		if (c % 4096 == 4095)
+			cond_resched();
+	}
+	dma->dev = dev;
+	dma->numclusters = bl->numclusters;
+	dma->clustentries = bl->clustentries;
+	dma->clustsize = bl->clustsize;
+	dma->objsize = bl->objsize;
+	dma->objtotal = bl->objtotal;
+	return 0;
+
+err_unmap:
+	while (c--)
+		dma_unmap_single(dev, dma->cluster[c], bl->clustsize,
+				 DMA_BIDIRECTIONAL);
+	kvfree(dma->cluster);
+	dma->cluster = NULL;
+	return -EIO;
+}
+
+/**
+ * nm_mem_dma_unmap() - undo nm_mem_dma_map()
+ * @dma: a mapping (or a zeroed one: nothing is done)
+ *
+ * The device must no longer access the buffers.
+ *
+ * Context: process context.
+ */
+void nm_mem_dma_unmap(struct nm_mem_dma *dma)
+{
+	u32 c;
+
+	for (c = 0; dma->cluster && c < dma->numclusters; c++) {
+		dma_unmap_single(dma->dev, dma->cluster[c], dma->clustsize,
+				 DMA_BIDIRECTIONAL);
+		if (c % 4096 == 4095)
+			cond_resched();
+	}
+	kvfree(dma->cluster);
+	memset(dma, 0, sizeof(*dma));
 }
 
 static vm_fault_t nm_mem_fault(struct vm_fault *vmf)

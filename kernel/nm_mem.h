@@ -27,6 +27,7 @@
 #include <linux/types.h>
 #include <linux/netmap.h>
 
+struct device;
 struct vm_area_struct;
 struct nm_mem;
 
@@ -95,6 +96,36 @@ s64 nm_mem_buf_ofs(const struct nm_mem *mem, const struct netmap_ring *ring);
 u32 nm_mem_buf_alloc(struct nm_mem *mem);
 bool nm_mem_buf_free(struct nm_mem *mem, u32 idx);
 u32 nm_mem_free_bufs(const struct nm_mem *mem);
+
+#ifdef __KERNEL__	/* selftests/nm_mem_layout.c includes this file */
+/*
+ * Bus addresses of an active allocator's buffers for one device: each
+ * buffer cluster is mapped once (nm_mem_dma_map), so the address of a
+ * buffer is its cluster's plus its offset in it. Valid until
+ * nm_mem_dma_unmap(), which the owner calls before deactivating @mem.
+ */
+struct nm_mem_dma {
+	struct device *dev;
+	dma_addr_t *cluster;	/* bus address of each buffer cluster */
+	u32 numclusters;
+	u32 clustentries;	/* buffers per cluster */
+	u32 clustsize;
+	u32 objsize;
+	u32 objtotal;
+};
+
+int nm_mem_dma_map(struct nm_mem *mem, struct device *dev,
+		   struct nm_mem_dma *dma);
+void nm_mem_dma_unmap(struct nm_mem_dma *dma);
+
+/* Bus address of buffer @idx; the caller has checked nm_buf_idx_valid(). */
+static inline dma_addr_t nm_mem_dma_addr(const struct nm_mem_dma *dma,
+					 u32 idx)
+{
+	return dma->cluster[idx / dma->clustentries] +
+	       (dma_addr_t)(idx % dma->clustentries) * dma->objsize;
+}
+#endif
 
 void nm_mem_pools_info(const struct nm_mem *mem, struct nmreq_pools_info *pi);
 int nm_mem_mmap(struct nm_mem *mem, struct vm_area_struct *vma);

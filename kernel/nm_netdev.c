@@ -77,8 +77,10 @@ static int nm_netdev_event(struct notifier_block *nb, unsigned long event,
 			   void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-	struct nm_adapter *na = nm_netdev_find(dev);
+	struct nm_adapter *na;
 
+	nm_native_netdev_event(dev, event);
+	na = nm_netdev_find(dev);
 	if (!na)
 		return NOTIFY_DONE;
 
