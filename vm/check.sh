@@ -76,6 +76,12 @@ for k in "${kernels[@]}"; do
 	rc=$?
 	host_result $rc "netmap.ko builds warning-free (W=1) for $k"
 	timing "build $k" "$(elapsed "$t0")"
+	if [ $rc = 0 ]; then
+		t0=$(now)
+		build_e1000e "$k"
+		host_result $? "e1000e.ko with netmap hooks builds warning-free (W=1) for $k (build/$k/e1000e-build.log)"
+		timing "build e1000e $k" "$(elapsed "$t0")"
+	fi
 	[ $rc = 0 ] && ok_kernels+=("$k")
 done
 

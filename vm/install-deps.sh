@@ -5,8 +5,9 @@
 # host: QEMU, the two Debian kernels the module is tested against (6.1 from
 # bookworm, 6.12 from bookworm-security) with their headers, the guest
 # userspace (busybox-static, iproute2, kmod), the toolchain for static test
-# programs, dkms, and linux-source-6.12 (the only Debian package that carries
-# kselftest_harness.h).
+# programs, dkms, linux-source-6.12 (the only Debian package that carries
+# kselftest_harness.h) and linux-source-6.1 (with 6.12's: the in-tree e1000e
+# that drivers/e1000e-netmap patches).
 #
 # Idempotent and fast when everything is present: dpkg is asked first and apt
 # is not touched at all (no `apt-get update`) if nothing is missing.
@@ -14,8 +15,8 @@ set -eu
 
 PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64 busybox-static iproute2 kmod
-dkms cpio xz-utils linux-source-6.12 gcc g++ make libc6-dev libpcap-dev dash
-coreutils tcpdump bittwist"
+dkms cpio xz-utils linux-source-6.12 linux-source-6.1 patch gcc g++ make
+libc6-dev libpcap-dev dash coreutils tcpdump bittwist"
 
 # One dpkg-query for all: packages it does not know are simply not listed.
 # shellcheck disable=SC2086

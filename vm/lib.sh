@@ -53,6 +53,23 @@ build_module() {
 	cp "$src/kernel/netmap.ko" "$B/$k/netmap.ko"
 }
 
+# build_e1000e KVER: the netmap-enabled e1000e.ko (drivers/e1000e-netmap)
+# against the netmap.ko just built for KVER, with W=1. Fails on a build
+# error or a warning in our driver file or from modpost.
+build_e1000e() {
+	local k=$1 dir=$B/$1/e1000e log=$B/$1/e1000e-build.log ours
+	rm -f "$B/$k/e1000e.ko"
+	if ! make -C "$top/drivers/e1000e-netmap" KVER="$k" BUILD="$dir" \
+		NETMAP_SYMVERS="$B/$k/src/kernel/Module.symvers" W=1 \
+		>"$log" 2>&1; then
+		sed 's/^/# /' "$log" | tail -n 30
+		return 1
+	fi
+	ours=$(grep -E "e1000e_netmap\.[ch].*warning:|WARNING: modpost" "$log")
+	[ -z "$ours" ] || { echo "$ours" | sed 's/^/# /'; return 1; }
+	cp "$dir/e1000e/e1000e.ko" "$B/$k/e1000e.ko"
+}
+
 build_selftests() {
 	make -s -C "$top/selftests" OUTPUT="$B/selftests" all prune
 }
@@ -92,6 +109,8 @@ make_initramfs() {
 	shift 2
 	mkdir -p "$dir"
 	write_conf "$dir/vm.conf" "$mode"
+	# The netmap-enabled e1000e, when it was built, replaces the in-tree one.
+	[ -f "$B/$k/e1000e.ko" ] && set -- -K "$B/$k/e1000e.ko" "$@"
 	"$top/vm/mkinitramfs.sh" -k "$k" -o "$dir/initrd" -M "$B/$k/netmap.ko" \
 		-t "$B/selftests" -c "$dir/vm.conf" -s "$B/stage" \
 		-b "$top/selftests/guest-bins" "$@"

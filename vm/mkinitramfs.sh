@@ -7,6 +7,8 @@
 #                     [-c vm.conf] [-r run.sh] [-f FILE]... [-d MODULE]...
 #
 #   -M  our module, installed as /lib/modules/KVER/extra/netmap.ko
+#   -K  another out-of-tree module (a netmap-enabled driver), installed
+#       in /lib/modules/KVER/extra/ (repeatable)
 #   -t  selftests build dir, copied to /selftests
 #   -c  guest configuration (/etc/vm.conf, read by /init)
 #   -r  command script for `make vm-run` (/etc/vm-run.sh)
@@ -36,13 +38,14 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-kver='' out='' ko='' tests='' conf='' runsh='' files='' stage='' bins=''
+kver='' out='' ko='' kos='' tests='' conf='' runsh='' files='' stage='' bins=''
 mods='veth pvpanic_mmio'
-while getopts k:o:M:t:c:r:f:d:s:b: opt; do
+while getopts k:o:M:K:t:c:r:f:d:s:b: opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
 	o) out=$OPTARG ;;
 	M) ko=$OPTARG ;;
+	K) kos="$kos $OPTARG" ;;
 	t) tests=$OPTARG ;;
 	c) conf=$OPTARG ;;
 	r) runsh=$OPTARG ;;
@@ -66,6 +69,8 @@ abs() {
 }
 out=$(abs "$out")
 [ -n "$ko" ] && ko=$(abs "$ko")
+# shellcheck disable=SC2086
+[ -n "$kos" ] && kos=$(abs $kos)
 [ -n "$tests" ] && tests=$(abs "$tests")
 [ -n "$conf" ] && conf=$(abs "$conf")
 [ -n "$runsh" ] && runsh=$(abs "$runsh")
@@ -172,6 +177,10 @@ if [ -n "$ko" ]; then
 	mkdir -p "lib/modules/$kver/extra"
 	cp "$ko" "lib/modules/$kver/extra/netmap.ko"
 fi
+for m in $kos; do
+	mkdir -p "lib/modules/$kver/extra"
+	cp "$m" "lib/modules/$kver/extra/"
+done
 depmod -b . "$kver"
 
 # Test programs (static, built once for every kernel); a dynamic one

@@ -67,12 +67,19 @@ loglevel=5
 cmdline="console=ttyS0,115200 panic=-1 oops=panic panic_on_warn=1"
 cmdline="$cmdline softlockup_panic=1 loglevel=$loglevel$extra"
 
+# Two emulated Intel 82574 (e1000e) NICs cabled to each other through a
+# QEMU hub that has no other port: nothing leaves the guest. Inert until
+# a test loads the e1000e driver.
+nics="-netdev hubport,id=nm0,hubid=1 -device e1000e,netdev=nm0,mac=52:54:00:4e:4d:00"
+nics="$nics -netdev hubport,id=nm1,hubid=1 -device e1000e,netdev=nm1,mac=52:54:00:4e:4d:01"
+
 mkdir -p "$out"
 set -- qemu-system-x86_64 $cpu -machine pc -smp 2 -m 2G \
 	-nodefaults -display none -no-reboot \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	-device pvpanic -action panic=exit-failure
+	-device pvpanic -action panic=exit-failure \
+	$nics
 
 if [ $interactive = 1 ]; then
 	# Like -nographic: serial console multiplexed with the QEMU monitor on

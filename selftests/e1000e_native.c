@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The native e1000e adapter (drivers/e1000e-netmap) on the guest's two
+ * emulated 82574 NICs, which QEMU cables to each other (vm/run-vm.sh):
+ *
+ *	eth A (e1000e) ===== QEMU hub ===== eth B (e1000e)
+ *
+ * Every test loads e1000e and unloads it at the end, and runs with the
+ * admode module parameter at 1 (native only), so a registration that
+ * succeeds is a native one. Skips when the
+ * netmap-enabled e1000e.ko or the two NICs are missing (any machine but
+ * the test guest).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/nmtest.h"
+#include "kselftest_harness.h"
+
+#define ADMODE	"/sys/module/netmap/parameters/admode"
+/* Each reset of a NIC takes its link down for seconds under TCG. */
+#define E1K_TIMEOUT	180
+
+/* Both e1000e interfaces, in name order. Returns 0 or -ENODEV. */
+static int e1k_find(char a[16], char b[16])
+{
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	a[0] = b[0] = '\0';
+	d = opendir("/sys/class/net");
+	if (!d)
+		return -ENODEV;
+	while ((de = readdir(d))) {
+		char path[300], link[256];
+		ssize_t l;
+
+		snprintf(path, sizeof(path), "/sys/class/net/%s/device/driver",
+			 de->d_name);
+		l = readlink(path, link, sizeof(link) - 1);
+		if (l <= 0)
+			continue;
+		link[l] = '\0';
+		if (strcmp(strrchr(link, '/') ? strrchr(link, '/') + 1 : link,
+			   "e1000e"))
+			continue;
+		if (strlen(de->d_name) >= 16)
+			continue;
+		if (!a[0] || strcmp(de->d_name, a) < 0) {
+			memcpy(b, a, 16);
+			strcpy(a, de->d_name);
+		} else if (!b[0] || strcmp(de->d_name, b) < 0) {
+			strcpy(b, de->d_name);
+		}
+		n++;
+	}
+	closedir(d);
+	return n >= 2 ? 0 : -ENODEV;
+}
+
+static bool carrier_wait(const char *ifname, unsigned int ms)
+{
+	uint64_t deadline = nmt_now_ms() + ms;
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier", ifname);
+	do {
+		FILE *f = fopen(path, "r");
+		int c = 0;
+
+		if (f) {
+			if (fscanf(f, "%d", &c) != 1)
+				c = 0;
+			fclose(f);
+		}
+		if (c == 1)
+			return true;
+		nmt_msleep(100);
+	} while (nmt_now_ms() < deadline);
+	nmt_log("%s: no carrier after %u ms", ifname, ms);
+	return false;
+}
+
+static int admode_set(int v)
+{
+	FILE *f = fopen(ADMODE, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "%d\n", v);
+	return fclose(f) ? -errno : 0;
+}
+
+static bool module_loaded(const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", name);
+	return access(path, F_OK) == 0;
+}
+
+FIXTURE(e1k)
+{
+	char a[16];
+	char b[16];
+	struct nmt_port pa;	/* netmap port on A */
+	struct nmt_port pb;	/* netmap port on B */
+	int sock;		/* packet socket, bound by the test */
+	uint32_t tag;
+};
+
+FIXTURE_SETUP(e1k)
+{
+	self->pa.fd = self->pb.fd = self->sock = -1;
+	self->tag = nmt_tag();
+	if (!nmt_have_netmap())
+		SKIP(return, "no " NMT_DEV);
+	if (!module_loaded("e1000e") && nmt_sh("modprobe e1000e"))
+		SKIP(return, "no e1000e driver");
+	if (e1k_find(self->a, self->b))
+		SKIP(return, "fewer than two e1000e NICs");
+	/* the netmap-enabled e1000e uses netmap.ko's symbols */
+	if (access("/sys/module/netmap/holders/e1000e", F_OK))
+		SKIP(return, "e1000e without netmap hooks");
+	ASSERT_EQ(0, nmt_sh("ip link set %s up && ip link set %s up",
+			    self->a, self->b));
+	ASSERT_TRUE(carrier_wait(self->a, 15000));
+	ASSERT_TRUE(carrier_wait(self->b, 15000));
+	ASSERT_EQ(0, admode_set(1));
+}
+
+FIXTURE_TEARDOWN(e1k)
+{
+	nmt_port_close(&self->pa);
+	nmt_port_close(&self->pb);
+	if (self->sock >= 0)
+		close(self->sock);
+	admode_set(0);
+	/* netmap.ko cannot be unloaded while e1000e uses it */
+	if (module_loaded("e1000e"))
+		nmt_sh("rmmod e1000e");
+}
+
+/* Open both ports (modes given), then wait for the links they reset. */
+static void open_both(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(e1k) *self, uint32_t ma, uint64_t fa,
+		      uint32_t mb, uint64_t fb)
+{
+	ASSERT_EQ(0, nmt_port_open(&self->pa, self->a, ma, 0, fa));
+	ASSERT_EQ(0, nmt_port_open(&self->pb, self->b, mb, 0, fb));
+	ASSERT_TRUE(carrier_wait(self->a, 15000));
+	ASSERT_TRUE(carrier_wait(self->b, 15000));
+}
+
+/*
+ * Send n frames from TX ring tx, receiving them on RX ring rx of fd
+ * rxfd; at most 64 in flight so the RX ring cannot overflow. Returns
+ * the number received in order and intact, -1 on a bad frame.
+ */
+static int nm_to_nm(int txfd, struct netmap_ring *tx, int rxfd,
+		    struct netmap_ring *rx, uint32_t n, size_t len,
+		    uint32_t tag)
+{
+	uint64_t deadline = nmt_now_ms() + 30000;
+	uint32_t seq = 0, next = 0;
+
+	while (next < n && nmt_now_ms() < deadline) {
+		struct pollfd pfd = { .fd = rxfd, .events = POLLIN };
+
+		if (seq < n && seq - next < 64) {
+			nmt_tx_fill(tx, n - seq < 64 - (seq - next) ?
+				    n - seq : 64 - (seq - next), len, tag,
+				    &seq);
+			if (nmt_txsync(txfd))
+				return -1;
+		}
+		poll(&pfd, 1, 100);
+		if (nmt_rx_consume(rx, tag, &next) < 0)
+			return -1;
+	}
+	return next;
+}
+
+/* Only a native adapter can register with admode=1; generic cannot. */
+TEST_F_TIMEOUT(e1k, attaches_native, E1K_TIMEOUT)
+{
+	struct nmreq_port_info_get pi;
+	int fd = nmt_open_dev();
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, nmt_port_info(fd, self->a, &pi));
+	EXPECT_EQ(1, pi.nr_tx_rings);
+	EXPECT_EQ(1, pi.nr_rx_rings);
+	EXPECT_EQ(256, pi.nr_tx_slots);	/* the driver's default ring */
+	EXPECT_EQ(256, pi.nr_rx_slots);
+	/* lo has no native adapter: refused in native-only mode */
+	EXPECT_EQ(-EOPNOTSUPP, nmt_register_mode(fd, "lo", NR_REG_ALL_NIC,
+						 0, 0));
+	close(fd);
+	ASSERT_EQ(0, nmt_port_open(&self->pa, self->a, NR_REG_ALL_NIC, 0, 0));
+	EXPECT_EQ(1, self->pa.nifp->ni_tx_rings);
+	EXPECT_EQ(1, self->pa.nifp->ni_host_tx_rings);
+}
+
+/* netmap TX on A, netmap RX on B: counts, order and contents. */
+TEST_F_TIMEOUT(e1k, netmap_to_netmap, E1K_TIMEOUT)
+{
+	struct netmap_ring *tx, *rx;
+
+	open_both(_metadata, self, NR_REG_ALL_NIC, NR_TX_RINGS_ONLY,
+		  NR_REG_ALL_NIC, NR_RX_RINGS_ONLY);
+	tx = nmt_first_ring(self->pa.nifp, NMT_TX);
+	rx = nmt_first_ring(self->pb.nifp, NMT_RX);
+	ASSERT_NE(NULL, tx);
+	ASSERT_NE(NULL, rx);
+	/* varying lengths, several times around both rings */
+	EXPECT_EQ(600, nm_to_nm(self->pa.fd, tx, self->pb.fd, rx, 600, 0,
+				self->tag));
+	/* and back, the other way */
+	nmt_port_close(&self->pa);
+	nmt_port_close(&self->pb);
+	self->tag++;
+	open_both(_metadata, self, NR_REG_ALL_NIC, NR_RX_RINGS_ONLY,
+		  NR_REG_ALL_NIC, NR_TX_RINGS_ONLY);
+	tx = nmt_first_ring(self->pb.nifp, NMT_TX);
+	rx = nmt_first_ring(self->pa.nifp, NMT_RX);
+	EXPECT_EQ(300, nm_to_nm(self->pb.fd, tx, self->pa.fd, rx, 300,
+				NMT_FRAME_MAX, self->tag));
+}
+
+/* netmap TX on A, received by the stack of B (packet socket), and back. */
+TEST_F_TIMEOUT(e1k, netmap_and_packet_socket, E1K_TIMEOUT)
+{
+	uint64_t deadline;
+	struct netmap_ring *tx, *rx;
+	uint32_t seq = 0, next = 0;
+	uint8_t frame[NMT_FRAME_MAX];
+	int got;
+
+	ASSERT_EQ(0, nmt_port_open(&self->pa, self->a, NR_REG_ALL_NIC, 0, 0));
+	ASSERT_TRUE(carrier_wait(self->a, 15000));
+	self->sock = nmt_pkt_open(NULL, self->b);
+	ASSERT_LE(0, self->sock);
+	tx = nmt_first_ring(self->pa.nifp, NMT_TX);
+	rx = nmt_first_ring(self->pa.nifp, NMT_RX);
+
+	deadline = nmt_now_ms() + 30000;
+	while (next < 400 && nmt_now_ms() < deadline) {
+		if (seq < 400 && seq - next < 64) {
+			nmt_tx_fill(tx, 16, 0, self->tag, &seq);
+			ASSERT_EQ(0, nmt_txsync(self->pa.fd));
+		}
+		got = nmt_pkt_collect(self->sock, self->tag, &next, seq, 100);
+		ASSERT_LE(0, got);
+	}
+	EXPECT_EQ(400, next);
+
+	/* the stack of B sends, netmap RX of A receives */
+	self->tag++;
+	next = 0;
+	for (seq = 0; seq < 100; seq++) {
+		nmt_frame_fill(frame, nmt_frame_len(seq), self->tag, seq);
+		ASSERT_EQ(0, nmt_pkt_send(self->sock, frame,
+					  nmt_frame_len(seq)));
+		if (seq % 32 == 31) {
+			/* let the RX ring drain before it fills */
+			ASSERT_EQ(0, nmt_rxsync(self->pa.fd));
+			ASSERT_LE(0, nmt_rx_consume(rx, self->tag, &next));
+		}
+	}
+	deadline = nmt_now_ms() + 10000;
+	while (next < 100 && nmt_now_ms() < deadline) {
+		struct pollfd pfd = { .fd = self->pa.fd, .events = POLLIN };
+
+		poll(&pfd, 1, 100);
+		ASSERT_LE(0, nmt_rx_consume(rx, self->tag, &next));
+	}
+	EXPECT_EQ(100, next);
+}
+
+/*
+ * poll() sleeps on an empty RX ring and the device's RX interrupt wakes
+ * it: a child sends one frame after a while; the parent's poll must
+ * return with the frame in the ring, without any other sync.
+ */
+TEST_F_TIMEOUT(e1k, poll_wakes_on_rx_interrupt, E1K_TIMEOUT)
+{
+	struct pollfd pfd;
+	struct netmap_ring *rx;
+	uint32_t next = 0;
+	pid_t pid;
+	int status, ret;
+
+	ASSERT_EQ(0, nmt_port_open(&self->pb, self->b, NR_REG_ALL_NIC, 0,
+				   NR_RX_RINGS_ONLY));
+	ASSERT_TRUE(carrier_wait(self->b, 15000));
+	rx = nmt_first_ring(self->pb.nifp, NMT_RX);
+	self->sock = nmt_pkt_open(NULL, self->a);
+	ASSERT_LE(0, self->sock);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		uint8_t frame[NMT_FRAME_MIN];
+
+		nmt_msleep(500);
+		nmt_frame_fill(frame, sizeof(frame), self->tag, 0);
+		_exit(nmt_pkt_send(self->sock, frame, sizeof(frame)) ? 1 : 0);
+	}
+	pfd.fd = self->pb.fd;
+	pfd.events = POLLIN;
+	ret = poll(&pfd, 1, 10000);
+	waitpid(pid, &status, 0);
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ASSERT_EQ(1, ret) TH_LOG("poll() was not woken by the frame");
+	EXPECT_TRUE(pfd.revents & POLLIN);
+	EXPECT_EQ(1, nmt_rx_consume(rx, self->tag, &next));
+}
+
+/* Stack traffic A -> B through packet sockets: n frames arrive. */
+static int stack_a_to_b(FIXTURE_DATA(e1k) *self, uint32_t n)
+{
+	uint8_t frame[NMT_FRAME_MAX];
+	uint32_t seq, next = 0;
+	int ta, tb, got = -1;
+
+	ta = nmt_pkt_open(NULL, self->a);
+	tb = nmt_pkt_open(NULL, self->b);
+	if (ta < 0 || tb < 0)
+		goto out;
+	for (seq = 0; seq < n; seq++) {
+		nmt_frame_fill(frame, nmt_frame_len(seq), self->tag, seq);
+		if (nmt_pkt_send(ta, frame, nmt_frame_len(seq)))
+			goto out;
+	}
+	if (nmt_pkt_collect(tb, self->tag, &next, n, 5000) < 0)
+		goto out;
+	got = next;
+out:
+	if (ta >= 0)
+		close(ta);
+	if (tb >= 0)
+		close(tb);
+	return got;
+}
+
+/* After netmap mode, the driver's own rings work again, several times. */
+TEST_F_TIMEOUT(e1k, register_cycles_restore_stack, E1K_TIMEOUT)
+{
+	struct netmap_ring *tx, *rx;
+	int i;
+
+	EXPECT_EQ(50, stack_a_to_b(self, 50));
+	for (i = 0; i < 3; i++) {
+		self->tag++;
+		open_both(_metadata, self, NR_REG_ALL_NIC, 0, NR_REG_ALL_NIC,
+			  0);
+		tx = nmt_first_ring(self->pa.nifp, NMT_TX);
+		rx = nmt_first_ring(self->pb.nifp, NMT_RX);
+		EXPECT_EQ(40, nm_to_nm(self->pa.fd, tx, self->pb.fd, rx, 40,
+				       0, self->tag));
+		nmt_port_close(&self->pa);
+		nmt_port_close(&self->pb);
+		ASSERT_TRUE(carrier_wait(self->a, 15000));
+		ASSERT_TRUE(carrier_wait(self->b, 15000));
+		self->tag++;
+		EXPECT_EQ(50, stack_a_to_b(self, 50)) TH_LOG("cycle %d", i);
+	}
+}
+
+/* Link down and up on both ends while registered: traffic resumes. */
+TEST_F_TIMEOUT(e1k, link_down_up_while_registered, E1K_TIMEOUT)
+{
+	struct netmap_ring *tx, *rx;
+	int i;
+
+	open_both(_metadata, self, NR_REG_ALL_NIC, 0, NR_REG_ALL_NIC, 0);
+	tx = nmt_first_ring(self->pa.nifp, NMT_TX);
+	rx = nmt_first_ring(self->pb.nifp, NMT_RX);
+	/* leave a few received frames unread across the reset */
+	EXPECT_EQ(37, nm_to_nm(self->pa.fd, tx, self->pb.fd, rx, 37, 0,
+			       self->tag));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, nmt_sh("ip link set %s down && ip link set %s down",
+				    self->a, self->b));
+		/* a stopped ring syncs without error and moves nothing */
+		EXPECT_EQ(0, nmt_txsync(self->pa.fd));
+		EXPECT_EQ(0, nmt_rxsync(self->pb.fd));
+		ASSERT_EQ(0, nmt_sh("ip link set %s up && ip link set %s up",
+				    self->a, self->b));
+		ASSERT_TRUE(carrier_wait(self->a, 15000));
+		ASSERT_TRUE(carrier_wait(self->b, 15000));
+		self->tag++;
+		EXPECT_EQ(100, nm_to_nm(self->pa.fd, tx, self->pb.fd, rx, 100,
+					0, self->tag)) TH_LOG("round %d", i);
+	}
+}
+
+/* rmmod e1000e is refused while a port is bound, and clean after. */
+TEST_F_TIMEOUT(e1k, rmmod_while_bound, E1K_TIMEOUT)
+{
+	ASSERT_EQ(0, nmt_port_open(&self->pa, self->a, NR_REG_ALL_NIC, 0, 0));
+	EXPECT_NE(0, nmt_sh("rmmod e1000e"));
+	EXPECT_TRUE(module_loaded("e1000e"));
+	EXPECT_EQ(0, nmt_txsync(self->pa.fd));
+	nmt_port_close(&self->pa);
+	EXPECT_EQ(0, nmt_sh("rmmod e1000e"));
+	EXPECT_FALSE(module_loaded("e1000e"));
+	/* back for the next tests */
+	ASSERT_EQ(0, nmt_sh("modprobe e1000e"));
+	ASSERT_EQ(0, e1k_find(self->a, self->b));
+	ASSERT_EQ(0, nmt_sh("ip link set %s up && ip link set %s up",
+			    self->a, self->b));
+	ASSERT_TRUE(carrier_wait(self->a, 15000));
+	ASSERT_TRUE(carrier_wait(self->b, 15000));
+	EXPECT_EQ(20, stack_a_to_b(self, 20));
+}
+
+/*
+ * Host rings of the native port: what the host TX ring sends reaches
+ * A's stack (a packet socket on A sees it as received), and what A's
+ * stack sends lands in the host RX ring instead of on the wire.
+ */
+TEST_F_TIMEOUT(e1k, host_rings, E1K_TIMEOUT)
+{
+	uint8_t frame[NMT_FRAME_MAX];
+	struct netmap_ring *htx, *hrx;
+	uint32_t seq = 0, next = 0;
+	uint64_t deadline;
+
+	ASSERT_EQ(0, nmt_port_open(&self->pa, self->a, NR_REG_SW, 0, 0));
+	htx = nmt_ring(self->pa.nifp, NMT_TX, self->pa.nifp->ni_tx_rings);
+	hrx = nmt_ring(self->pa.nifp, NMT_RX, self->pa.nifp->ni_rx_rings);
+	ASSERT_NE(NULL, htx);
+	ASSERT_NE(NULL, hrx);
+	self->sock = nmt_pkt_open(NULL, self->a);
+	ASSERT_LE(0, self->sock);
+
+	ASSERT_EQ(20, nmt_tx_fill(htx, 20, 0, self->tag, &seq));
+	ASSERT_EQ(0, nmt_txsync(self->pa.fd));
+	EXPECT_EQ(20, nmt_pkt_collect(self->sock, self->tag, &next, 20,
+				      5000));
+
+	self->tag++;
+	next = 0;
+	for (seq = 0; seq < 20; seq++) {
+		nmt_frame_fill(frame, nmt_frame_len(seq), self->tag, seq);
+		ASSERT_EQ(0, nmt_pkt_send(self->sock, frame,
+					  nmt_frame_len(seq)));
+	}
+	deadline = nmt_now_ms() + 10000;
+	while (next < 20 && nmt_now_ms() < deadline) {
+		struct pollfd pfd = { .fd = self->pa.fd, .events = POLLIN };
+
+		poll(&pfd, 1, 100);
+		ASSERT_LE(0, nmt_rx_consume(hrx, self->tag, &next));
+	}
+	EXPECT_EQ(20, next);
+}
+
+TEST_HARNESS_MAIN
