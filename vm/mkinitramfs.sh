@@ -12,7 +12,8 @@
 #   -t  selftests build dir, copied to /selftests
 #   -c  guest configuration (/etc/vm.conf, read by /init)
 #   -r  command script for `make vm-run` (/etc/vm-run.sh)
-#   -f  extra file, copied to /root with its libraries (repeatable)
+#   -f  extra file or directory, copied to /root with its (programs')
+#       libraries (repeatable)
 #   -d  extra in-tree module to make loadable (repeatable); veth and
 #       pvpanic_mmio are always included
 #   -s  staged userspace install (`make -C userspace install
@@ -201,6 +202,12 @@ chmod 755 init demo.sh
 for f in $files; do
 	cp -a "$f" root/
 	[ -f "$f" ] && [ -x "$f" ] && copy_libs "$f"
+	# A directory (make bench's programs) brings its programs' libraries.
+	if [ -d "$f" ]; then
+		find "$f" -type f -perm -u+x | while read -r x; do
+			copy_libs "$x"
+		done
+	fi
 done
 
 # The staged userspace install: programs and shared libraries bring

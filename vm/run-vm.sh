@@ -15,6 +15,9 @@
 #       and stop it (default: off)
 #   -v  stream the kernel console too, not only the guest's output
 #   -a  extra kernel command line argument (repeatable)
+#   -c  vCPUs (default 2)      -m  guest memory (default 2G)
+#   -I  deterministic clock: TCG with -icount shift=0,sleep=off (one
+#       virtual ns per guest instruction; forces one vCPU)
 #
 # Non-interactive runs write OUTDIR/console.log (ttyS0: kernel + init
 # messages) and OUTDIR/out.log (ttyS1: TAP or command output) and stream
@@ -29,7 +32,8 @@
 set -eu
 
 kver='' initrd='' out='' interactive=0 limit=600 stall=0 verbose=0 extra=''
-while getopts k:i:o:st:w:va: opt; do
+smp=2 mem=2G icount=0
+while getopts k:i:o:st:w:va:c:m:I opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -39,6 +43,9 @@ while getopts k:i:o:st:w:va: opt; do
 	w) stall=$OPTARG ;;
 	v) verbose=1 ;;
 	a) extra="$extra $OPTARG" ;;
+	c) smp=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	I) icount=1 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -58,6 +65,10 @@ case $accel in
 kvm) cpu="-accel kvm -cpu host" ;;
 *) cpu="-accel tcg -cpu max" ;;
 esac
+if [ $icount = 1 ]; then
+	cpu="-accel tcg -cpu max -icount shift=0,sleep=off"
+	smp=1
+fi
 
 # panic_on_warn: a WARN() is a test failure and its trace ends the run.
 # loglevel=5 keeps the console to warnings and worse (every splat, little
@@ -74,7 +85,7 @@ nics="-netdev hubport,id=nm0,hubid=1 -device e1000e,netdev=nm0,mac=52:54:00:4e:4
 nics="$nics -netdev hubport,id=nm1,hubid=1 -device e1000e,netdev=nm1,mac=52:54:00:4e:4d:01"
 
 mkdir -p "$out"
-set -- qemu-system-x86_64 $cpu -machine pc -smp 2 -m 2G \
+set -- qemu-system-x86_64 $cpu -machine pc -smp "$smp" -m "$mem" \
 	-nodefaults -display none -no-reboot \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
