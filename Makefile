@@ -13,6 +13,9 @@
 #   make shell           boot the test guest, shell on this terminal
 #   make vm-run RUN='cmd' [FILES='f ...']   run cmd in the guest
 #   make demo            show netmap working (guest, or host if it can)
+#   make bench           performance against AF_PACKET, AF_XDP, libpcap and
+#                        pktgen in the guest; ICOUNT=1 deterministic
+#                        (guest instructions per packet); bench/results/
 #   make dkms-install    install via DKMS for KVER (default: running kernel)
 #   make dkms-remove
 
@@ -40,6 +43,9 @@ vm-run:
 demo: userspace
 	@vm/guest.sh demo
 
+bench:
+	@bench/bench.sh
+
 dkms-install:
 	vm/dkms.sh install $(KVER)
 
@@ -51,5 +57,5 @@ clean:
 	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace clean; fi
 	rm -rf build/selftests build/dkms build/*-amd64
 
-.PHONY: all modules userspace selftests check shell vm-run demo \
+.PHONY: all modules userspace selftests check shell vm-run demo bench \
 	dkms-install dkms-remove clean

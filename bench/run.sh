@@ -1,0 +1,232 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, guest side: measures every candidate on a veth pair and on
+# netmap pipes and prints one "run ..." line per measurement (parsed by
+# bench/report.sh on the host). netmap.ko must be loaded.
+#
+#   run.sh [-d SECONDS] [-r REPS] [-R SWEEP_REPS] [-B "BATCHES"]
+#          [-S "SIZES"] [-b BATCH] [-s] [-o ONLY]
+#
+#   -d  seconds per measurement (default 1)
+#   -r  repetitions of the main table (default 5), candidates interleaved
+#   -R  repetitions of the batch sweep (default 3; 0 = no sweep)
+#   -B  batch sizes of the sweep (default "1 4 16 64 256 512")
+#   -S  frame sizes of the main table (default "60 1514"; the sweep uses
+#       the first)
+#   -b  batch of the main table (default 512)
+#   -s  smoke: every candidate once, -d 0.5, no sweep
+#   -o  only candidates whose name matches this grep -E pattern
+#
+# Topology: veth bv0 <-> bv1 in this namespace, both up. TX candidates run
+# on bv0 pinned to CPU 0 and are counted where they arrive (bv1's
+# rx_packets); RX candidates read bv1 pinned to CPU 1 (CPU 0 with one
+# vCPU) while a generator sends on bv0 from CPU 0. Frames carry an
+# unknown ethertype (pktgen's are IPv4/UDP) and a destination MAC nobody
+# owns, so the stack drops them at its first look. The generator of the
+# RX candidates is afp-bench sendmmsg (batch 512, qdisc bypass) on bv0,
+# CPU 0: pktgen cannot be used there, its shared skbs crash Debian 6.1 in
+# pskb_expand_head() once generic XDP (xsk-rx) runs on the receiving end.
+#
+# Output lines (key=value):
+#   env ...		kernel, clocksource, vCPUs, TSC
+#   run cand= kind=tx|rx|pipe size= batch= rep= pkts= calls= secs= cyc=
+#       tsc_hz= drops= peer=(TX: packets seen at bv1; RX: packets the
+#       generator sent in the receiver's measured time, from its rate)
+#       busy= (guest busy jiffies, USER_HZ) vtxdrop= vrxdrop= sndrop=
+#   sample cand= size= batch= rep= sec= pkts=	per-second samples
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+secs=1 reps=5 sreps=3 batches="1 4 16 64 256 512" sizes="60 1514" mbatch=512
+only=
+while getopts d:r:R:B:S:b:so: opt; do
+	case $opt in
+	d) secs=$OPTARG ;;
+	r) reps=$OPTARG ;;
+	R) sreps=$OPTARG ;;
+	B) batches=$OPTARG ;;
+	S) sizes=$OPTARG ;;
+	b) mbatch=$OPTARG ;;
+	s) secs=0.5 reps=1 sreps=0 sizes=60 mbatch=64 ;;
+	o) only=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+
+ncpu=$(grep -c '^processor' /proc/cpuinfo)
+rxcpu=1
+[ "$ncpu" -ge 2 ] || rxcpu=0
+export LIBXDP_OBJECT_PATH=$here/bpf
+
+die() { echo "run.sh: $*" >&2; exit 1; }
+
+ip link del bv0 2>/dev/null
+ip link add bv0 type veth peer name bv1 || die "cannot create veth"
+# No IPv6 autoconfiguration traffic in the counters.
+for i in bv0 bv1; do
+	echo 1 > "/proc/sys/net/ipv6/conf/$i/disable_ipv6" 2>/dev/null
+done
+ip link set bv0 up && ip link set bv1 up || die "veth up"
+mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+modprobe pktgen 2>/dev/null
+pg=/proc/net/pktgen
+
+cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)
+echo "env kernel=$(uname -r) vcpus=$ncpu clocksource=$cs" \
+     "tsc_mhz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9.]*\) MHz.*/\1/p' | head -n 1)" \
+     "pktgen=$([ -d $pg ] && echo yes || echo no)"
+
+stat_of() { cat "/sys/class/net/$1/statistics/$2"; }
+# Sum of the per-CPU "dropped" column of softnet_stat (hex).
+softnet_drops() {
+	s=0
+	while read -r _ d _; do
+		s=$((s + 0x$d))
+	done < /proc/net/softnet_stat
+	echo $s
+}
+busy_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+tsc_hz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9.]*\) MHz.*/\1/p' | head -n 1 |
+	 awk '{ printf "%.0f", $1 * 1e6 }')
+
+snap() {
+	s_peer=$(stat_of bv1 rx_packets)
+	s_vtx=$(stat_of bv0 tx_dropped)
+	s_vrx=$(stat_of bv1 rx_dropped)
+	s_sn=$(softnet_drops)
+	s_busy=$(busy_jiffies)
+}
+
+pg_set() { echo "$2" > "$pg/$1" || die "pktgen: '$2' refused by $1"; }
+pg_setup() {	# size
+	pg_set kpktgend_0 rem_device_all
+	pg_set kpktgend_0 "add_device bv0"
+	pg_set bv0 "count 0"
+	pg_set bv0 "clone_skb 0"
+	pg_set bv0 "burst 1"
+	pg_set bv0 "delay 0"
+	pg_set bv0 "pkt_size $(($1 + 4))"	# pktgen counts the FCS
+	pg_set bv0 "dst_mac 02:00:00:00:00:99"
+}
+pg_start() { echo start > $pg/pgctrl & pg_pid=$!; }
+pg_stop() {
+	echo stop > $pg/pgctrl
+	wait "$pg_pid"
+	pg_sent=$(sed -n 's/.*pkts-sofar: \([0-9]*\).*/\1/p' $pg/bv0)
+	# pktgen's own run time ("Result: OK: USEC(c...").
+	pg_usec=$(sed -n 's/^Result: OK: \([0-9]*\).*/\1/p' $pg/bv0)
+}
+
+# Candidates: NAME KIND BATCHED COMMAND (IF, CPU, BATCH, LEN, SECS are
+# substituted). KIND tx runs on bv0, rx on bv1 under the generator, pipe
+# alone.
+candidates() {
+	cat <<-EOF
+	nm-tx tx 1 nm-bench tx -i bv0 -c 0 -b BATCH -l LEN -d SECS
+	pktgen tx 0 -
+	afp-send tx 0 afp-bench send -i bv0 -c 0 -b 1 -l LEN -d SECS
+	afp-sendmmsg tx 1 afp-bench sendmmsg -i bv0 -c 0 -b BATCH -l LEN -d SECS
+	afp-txring tx 1 afp-bench txring -i bv0 -c 0 -b BATCH -l LEN -d SECS
+	pcap-inject tx 0 pcap-bench inject -i bv0 -c 0 -b 1 -l LEN -d SECS
+	xsk-tx tx 1 xsk-bench tx -i bv0 -c 0 -b BATCH -l LEN -d SECS
+	nm-rx rx 1 nm-bench rx -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
+	afp-recv rx 0 afp-bench recv -i bv1 -c RXCPU -b 1 -l LEN -d SECS
+	afp-recvmmsg rx 1 afp-bench recvmmsg -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
+	afp-tpv3 rx 0 afp-bench tpv3 -i bv1 -c RXCPU -b 1 -l LEN -d SECS
+	pcap-dispatch rx 1 pcap-bench dispatch -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
+	xsk-rx rx 1 xsk-bench rx -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
+	nm-pipe pipe 1 nm-bench pipe -i bp -c 0 -C RXCPU -b BATCH -l LEN -d SECS
+	nm-pipe1 pipe 1 nm-bench pipe1 -i bp -c 0 -b BATCH -l LEN -d SECS
+	EOF
+}
+
+out=$(mktemp)
+# measure NAME KIND BATCHED CMD SIZE BATCH REP
+measure() {
+	name=$1 kind=$2 batched=$3 cmd=$4 size=$5 batch=$6 rep=$7
+	[ "$batched" = 1 ] || batch=1
+	prog=${cmd%% *}
+	if [ "$prog" = - ]; then
+		[ -d $pg ] || { echo "skip cand=$name reason=no-pktgen"; return; }
+	elif [ ! -x "$here/$prog" ]; then
+		echo "skip cand=$name reason=not-built"
+		return
+	fi
+	cmd=$(echo "$cmd" | sed "s/BATCH/$batch/; s/LEN/$size/; s/SECS/$secs/; s/RXCPU/$rxcpu/")
+	: > "$out"
+	[ "$name" = pktgen ] && pg_setup "$size"
+	snap
+	rc=0
+	if [ "$name" = pktgen ]; then
+		pg_start
+		sleep "$secs"
+		pg_stop
+		echo "result pkts=$pg_sent calls=0 secs=$(awk -v u="$pg_usec" 'BEGIN { printf "%.6f", u / 1e6 }')" \
+		     "cyc=0 tsc_hz=$tsc_hz drops=-1 busy=$(($(busy_jiffies) - s_busy))" > "$out"
+	elif [ "$kind" = rx ]; then
+		# The generator runs first and until the receiver is done.
+		"$here/afp-bench" sendmmsg -i bv0 -c 0 -b 512 -l "$size" \
+			-d 3600 > "$out.gen" 2>&1 &
+		gen=$!
+		sleep 0.5
+		# shellcheck disable=SC2086
+		timeout 60 "$here/"$cmd > "$out" 2>&1 || rc=$?
+		kill -TERM $gen
+		wait $gen
+	else
+		# shellcheck disable=SC2086
+		timeout 60 "$here/"$cmd > "$out" 2>&1 || rc=$?
+	fi
+	# Nothing of AF_XDP may stay attached (see the pktgen note above).
+	case $name in
+	xsk-*) ip link set dev bv1 xdpgeneric off 2>/dev/null ;;
+	esac
+	sleep 0.1	# frames in flight reach the counters
+	peer=$(($(stat_of bv1 rx_packets) - s_peer))
+	# RX: what the generator sent in as long as the receiver measured.
+	[ "$kind" = rx ] && peer=$(awk -v s="$(sed -n 's/^result .*secs=\([0-9.]*\).*/\1/p' "$out")" '
+		$1 == "result" { split($2, p, "="); split($4, t, "=");
+				 printf "%.0f", p[2] * s / t[2] }' "$out.gen")
+	[ "$kind" = pipe ] && peer=-1
+	res=$(sed -n 's/^result //p' "$out")
+	if [ $rc != 0 ] || [ -z "$res" ]; then
+		echo "fail cand=$name size=$size batch=$batch rep=$rep rc=$rc"
+		sed 's/^/#   /' "$out"
+		return
+	fi
+	echo "run cand=$name kind=$kind size=$size batch=$batch rep=$rep $res" \
+	     "peer=$peer vtxdrop=$(($(stat_of bv0 tx_dropped) - s_vtx))" \
+	     "vrxdrop=$(($(stat_of bv1 rx_dropped) - s_vrx))" \
+	     "sndrop=$(($(softnet_drops) - s_sn))"
+	sed -n "s/^sample \([0-9]*\) \([0-9]*\)/sample cand=$name size=$size batch=$batch rep=$rep sec=\1 pkts=\2/p" "$out"
+	sed -n "s/^thread /thread cand=$name size=$size batch=$batch rep=$rep /p" "$out"
+}
+
+each() {	# each SIZE BATCH REP BATCHED_ONLY
+	candidates | while read -r name kind batched cmd; do
+		[ -z "$only" ] || echo "$name" | grep -qE "$only" || continue
+		[ "$4" = 1 ] && [ "$batched" = 0 ] && continue
+		measure "$name" "$kind" "$batched" "$cmd" "$1" "$2" "$3"
+	done
+}
+
+echo "phase main"
+rep=1
+while [ $rep -le "$reps" ]; do
+	for size in $sizes; do
+		each "$size" "$mbatch" $rep 0
+	done
+	rep=$((rep + 1))
+done
+echo "phase sweep"
+rep=1
+while [ $rep -le "$sreps" ]; do
+	for b in $batches; do
+		each "${sizes%% *}" "$b" $rep 1
+	done
+	rep=$((rep + 1))
+done
+rm -f "$out" "$out.gen"
+ip link del bv0
+echo "done"
