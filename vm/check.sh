@@ -62,6 +62,12 @@ host_result $? "uapi header compiles as C89, C99, C11 and C++ (build/header-comp
 stage_userspace > "$B/userspace-stage.log" 2>&1
 host_result $? "userspace builds and installs into the guest's root (build/userspace-stage.log)"
 make -C "$top/userspace" test > "$B/userspace-test.log" 2>&1; host_result $? "userspace host unit tests (ASan/UBSan) (build/userspace-test.log)"
+# make bench's programs: selftests/bench_smoke.sh runs them in the guest.
+bench_files=()
+make -s -C "$top/bench" O="$B/bench" > "$B/bench-build.log" 2>&1
+rc=$?
+host_result $rc "bench programs build (build/bench-build.log)"
+[ $rc = 0 ] && bench_files=(-f "$B/bench" -d pktgen)
 
 mapfile -t kernels < <(kernel_list)
 ok_kernels=()
@@ -107,7 +113,7 @@ ntests=$(cd "$B/selftests" && . lib/ksft.sh && ksft_select . ${T:-} | wc -l)
 for k in "${ok_kernels[@]}"; do
 	dir=$B/$k/check
 	t0=$(now)
-	make_initramfs "$k" check
+	make_initramfs "$k" check "${bench_files[@]}"
 	rc=$?
 	timing "initramfs $k" "$(elapsed "$t0")"
 	if [ $rc != 0 ]; then
