@@ -72,6 +72,7 @@ END {
 		print "Deterministic mode: one virtual nanosecond is one guest instruction, so *instr/pkt* is guest instructions per packet for the whole guest (all work the packet causes, sender, stack and receiver, on the single vCPU) and repeats from run to run whatever the host does.\n"
 	else
 		print "TCG wall clock: absolute numbers mean nothing (TCG makes copies ~40x and syscalls ~3x slower than hardware); compare ratios within this table only.\n"
+	print "Loss: TX = sent by the program but not counted at the peer; RX = 1 - received / (generator rate x receiver time), an estimate: the generator starts before and stops after the receiver, and its rate is its average over its whole run, so small negative values are noise; pipes lose nothing by construction.\n"
 	print "Rate = packets delivered (TX: counted at the veth peer; RX and pipes: counted by the receiver) per second; median of the repetitions, min-max in brackets. *vs* = ratio to the reference of the group (TX: pktgen, RX: afp-tpv3, pipes: best skb-path candidate of the same size)."
 	print ""
 	printf "| candidate | kind | size | batch | reps | Mpps median (min-max) | vs | %s | thread cyc/pkt | guest cyc/pkt | loss %% | drops api/veth tx/softnet |\n", (icount ? "instr/pkt" : "ns/pkt")
