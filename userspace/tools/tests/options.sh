@@ -1,13 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# options.sh DIR: pkt-gen (DIR/pkt-gen/pkt-gen) refuses bad command lines: exit status 1 or 2 (not a
+# options.sh DIR: pkt-gen and bridge (DIR/pkt-gen/pkt-gen,
+# DIR/bridge/bridge) refuse bad command lines: exit status 1 or 2 (not a
 # crash), a message naming the program on stderr, nothing opened. -h
 # prints the usage on stdout and exits 0. TAP output; no kernel needed
 # (every case fails before /dev/netmap is opened, except the last ones,
 # which need it to be missing or to reject the name).
 dir=${1:?usage: options.sh DIR}
 pg=$dir/pkt-gen/pkt-gen
+br=$dir/bridge/bridge
 n=0 fail=0
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
@@ -70,6 +72,20 @@ refuse "$pg" "unknown option -x" -i y -x
 refuse "$pg" "unknown option --bogus" -i y --bogus
 refuse "$pg" "unexpected argument 'extra'" -i y extra
 refuse "$pg" "cannot open netmap:nm-no-such-if0" -i nm-no-such-if0 -w 0
+
+helps "$br"
+refuse "$br" "no port given"
+refuse "$br" "at most two ports" -i a -i b -i c
+refuse "$br" "-b: '0'" -i a -b 0
+refuse "$br" "-b: 'x'" -i a -b x
+refuse "$br" "-w: '-1'" -i a -w -1
+refuse "$br" "unknown option -x" -i a -x
+refuse "$br" "needs an argument" -i
+refuse "$br" "empty port name" -i ""
+refuse "$br" "unexpected argument 'b'" -i a b
+refuse "$br" "give a plain netmap:IFNAME" -i netmap:a-1
+refuse "$br" "both ports are netmap:a" -i a -i netmap:a
+refuse "$br" "cannot open netmap:nm-no-such-if0" -i nm-no-such-if0 -i nm-no-such-if1
 
 echo "1..$n"
 [ $fail -eq 0 ]
