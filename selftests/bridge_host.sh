@@ -1,0 +1,125 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# bridge between a NIC and its host rings: with B's veth in netmap mode,
+# B's kernel stack sees only what the bridge passes from the NIC rings to
+# the host RX ring and back from the host TX ring. Ping from A to B works
+# through the single-interface form (-i netmap:B) and the explicit one
+# (-i netmap:B -i netmap:B^), and bridge counts the packets both ways.
+. "$(dirname "$0")/lib/nm.sh"
+
+nm_require_root
+nm_require ip pkt-gen
+[ -e /dev/netmap ] || tap_skip_all "no /dev/netmap (netmap.ko not loaded)"
+# Ours, not iproute2's bridge, which may come first in PATH.
+BRIDGE=$(dirname "$(command -v pkt-gen)")/bridge
+[ -x "$BRIDGE" ] || tap_skip_all "no netmap bridge next to pkt-gen"
+
+A=bha$$ B=bhb$$
+tmp=$(mktemp -d)
+bg=
+cleanup() {
+	for p in $bg; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+	_nm_cleanup
+}
+trap cleanup EXIT
+
+quiet_ns() {
+	for f in all default; do
+		ip netns exec "$1" sh -c \
+			"echo 1 > /proc/sys/net/ipv6/conf/$f/disable_ipv6" \
+			2>/dev/null
+	done
+	true
+}
+
+# field KEY LOG: KEY=value from the summary line in LOG.
+field() {
+	grep " summary " "$2" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# start LOG NS PROG ARGS...: PROG (pkt-gen, bridge) in NS in the
+# background; wait until it says "ready".
+start() {
+	_log=$1 _ns=$2
+	shift 2
+	: > "$_log"
+	ip netns exec "$_ns" "$@" > "$_log" 2>&1 &
+	pid=$!
+	bg="$bg $pid"
+	_i=0
+	until grep -q ready "$_log"; do
+		_i=$((_i + 1))
+		if [ $_i -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
+			echo "$* did not start:"; cat "$_log"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# finish PID SECS: wait up to SECS for PID, then SIGINT it; its status.
+finish() {
+	_i=0
+	while kill -0 "$1" 2>/dev/null && [ $_i -lt $(($2 * 10)) ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -INT "$1" 2>/dev/null
+	wait "$1"
+}
+
+# stop_all: end what an earlier (failed) check left running.
+stop_all() {
+	for _p in $bg; do
+		kill -INT "$_p" 2>/dev/null && wait "$_p"
+	done
+	bg=
+}
+
+expect() {	# expect LOG KEY VALUE
+	_v=$(field "$2" "$1")
+	[ "$_v" = "$3" ] && return 0
+	echo "$1: $2=$_v, expected $3"
+	cat "$1"
+	return 1
+}
+
+setup() {
+	nm_netns_add "$A" "$B" && quiet_ns "$A" && quiet_ns "$B" &&
+	nm_veth_add "$A" "$A" "$B" "$B" &&
+	ip -n "$A" addr add 198.18.2.1/24 dev "$A" &&
+	ip -n "$B" addr add 198.18.2.2/24 dev "$B"
+}
+
+# via HOSTPORT...: bridge B's NIC and host rings, ping through it.
+via() {
+	stop_all
+	start "$tmp/br" "$B" "$BRIDGE" -i "netmap:$B" "$@" || return 1
+	brpid=$pid
+	nm_ping "$A" 198.18.2.2 || { cat "$tmp/br"; return 1; }
+	finish "$brpid" 0 || { echo "bridge exit status $?"; cat "$tmp/br"; return 1; }
+	cat "$tmp/br"
+	grep -q "host rings" "$tmp/br" &&
+	[ "$(field a_to_b "$tmp/br")" -ge 3 ] &&
+	[ "$(field b_to_a "$tmp/br")" -ge 3 ]
+}
+
+# A bound but unbridged NIC cuts B's stack off: the ping fails.
+cut_off() {
+	stop_all
+	start "$tmp/rx" "$B" pkt-gen -i "netmap:$B" -f rx -w 0 || return 1
+	! ip netns exec "$A" ping -c 1 -W 1 198.18.2.2 > /dev/null 2>&1 &&
+	! ip netns exec "$A" busybox ping -c 1 -W 1 198.18.2.2 > /dev/null 2>&1
+	_r=$?
+	finish "$pid" 0
+	return $_r
+}
+
+tap_plan 4
+tap_check "setup: $A <-> $B" setup
+tap_check "B bound without a bridge: no ping" cut_off
+tap_check "bridge -i netmap:$B: ping through the host rings" via
+tap_check "bridge -i netmap:$B -i netmap:$B^: ping" via -i "netmap:$B^"
+tap_done
