@@ -177,8 +177,11 @@ static inline u32 nm_kring_count(const struct nm_adapter *na, enum nm_dir d)
 
 /* Per-fd state. */
 struct nm_priv {
-	struct nm_adapter *na;		/* set once (release), never cleared
+	struct nm_adapter *na;		/* published once (release) by
+					 * nm_bind_publish(), never cleared
 					 * before the fd is released */
+	struct nm_adapter *bound;	/* nm_core_lock: the binding, also
+					 * while not yet published */
 	struct nm_mem *mem;
 	struct netmap_if *nifp;
 	u32 first[NM_DIRS];		/* bound kring range [first, last) */
@@ -225,6 +228,7 @@ struct nm_adapter *nm_adapter_lookup(struct net *net, const char *name,
 				     const struct nmreq_register *req);
 int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 	    struct nmreq_register *req);
+void nm_bind_publish(struct nm_priv *priv);
 void nm_unbind(struct nm_priv *priv);
 int nm_port_info(struct net *net, struct nmreq_header *hdr,
 		 struct nmreq_port_info_get *req);

@@ -612,6 +612,11 @@ static int nm_bind_unsupported(const struct nmreq_header *hdr)
  * @hdr: request header (port name)
  * @req: request body, updated with the result on success
  *
+ * The binding is not visible to syncs, poll and mmap until the caller
+ * publishes it with nm_bind_publish(); until then it may still undo it
+ * with nm_unbind() (a request that fails after binding), which nobody
+ * else can be using.
+ *
  * Context: process context; takes nm_core_lock and rtnl.
  * Return: 0 or a negative errno (see the ABI spec, §1.7).
  */
@@ -629,7 +634,7 @@ int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 
 	mutex_lock(&nm_core_lock);
 	err = -EBUSY;
-	if (priv->na)
+	if (priv->bound)
 		goto out_unlock;
 	err = nm_bind_unsupported(hdr);
 	if (err)
@@ -716,8 +721,7 @@ int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 	if (req->nr_flags & NR_ZCOPY_MON)
 		req->nr_flags |= NR_MONITOR_TX | NR_MONITOR_RX;
 
-	/* Publish last: syncs, poll and mmap look at priv->na first. */
-	smp_store_release(&priv->na, na);
+	priv->bound = na;
 	mutex_unlock(&nm_core_lock);
 	if (mem)
 		nm_mem_put(mem);
@@ -741,14 +745,27 @@ out_unlock:
 }
 
 /**
- * nm_unbind() - undo nm_bind() when the fd is released
- * @priv: a bound fd with no other user (release, or a failed REGISTER)
+ * nm_bind_publish() - make a binding visible to syncs, poll and mmap
+ * @priv: an fd nm_bind() succeeded on, not yet published
+ *
+ * Context: process context.
+ */
+void nm_bind_publish(struct nm_priv *priv)
+{
+	/* Last: syncs, poll and mmap look at priv->na first. */
+	smp_store_release(&priv->na, priv->bound);
+}
+
+/**
+ * nm_unbind() - undo nm_bind()
+ * @priv: a bound fd that no sync, poll or mmap can be using: released,
+ *	or bound by a request that failed before nm_bind_publish()
  *
  * Context: process context; takes nm_core_lock and rtnl.
  */
 void nm_unbind(struct nm_priv *priv)
 {
-	struct nm_adapter *na = priv->na;
+	struct nm_adapter *na = priv->bound;
 
 	mutex_lock(&nm_core_lock);
 	nm_extra_bufs_free(na->mem, priv->nifp);
@@ -762,6 +779,7 @@ void nm_unbind(struct nm_priv *priv)
 	nm_adapter_put(na);
 	priv->nifp = NULL;
 	priv->mem = NULL;
+	priv->bound = NULL;
 	WRITE_ONCE(priv->na, NULL);
 	mutex_unlock(&nm_core_lock);
 }

@@ -166,6 +166,9 @@ static int nm_opts_copy_out(struct nm_req *req, int err)
  * @hdr: request header, in kernel memory
  * @body: request body, in kernel memory (size checked by the caller)
  *
+ * A successful REGISTER leaves the binding unpublished: the caller either
+ * publishes it (nm_bind_publish()) or undoes it (nm_unbind()).
+ *
  * Context: process context, may sleep. Takes nm_core_lock as needed.
  * Return: 0 or a negative errno.
  */
@@ -234,13 +237,21 @@ long nm_ctrl_ioctl(struct nm_priv *priv, void __user *uarg)
 
 	err = nm_ctrl_dispatch(priv, &hdr, req->body);
 
-	/* A REGISTER that left an option unconsumed must not succeed. */
+	/*
+	 * A REGISTER that left an option unconsumed must not succeed. It is
+	 * undone before anyone can see it: other threads may be syncing,
+	 * polling or mapping this fd right now.
+	 */
 	for (i = 0; i < req->nopts; i++)
 		if (req->opts[i].hdr.nro_status == EOPNOTSUPP)
 			opts_pending = true;
-	if (!err && opts_pending && hdr.nr_reqtype == NETMAP_REQ_REGISTER) {
-		nm_unbind(priv);
-		err = -EOPNOTSUPP;
+	if (!err && hdr.nr_reqtype == NETMAP_REQ_REGISTER) {
+		if (opts_pending) {
+			nm_unbind(priv);
+			err = -EOPNOTSUPP;
+		} else {
+			nm_bind_publish(priv);
+		}
 	}
 	if (!err && body_len &&
 	    copy_to_user(u64_to_user_ptr(hdr.nr_body), req->body, body_len))

@@ -28,7 +28,7 @@ static int nm_release(struct inode *inode, struct file *file)
 {
 	struct nm_priv *priv = file->private_data;
 
-	if (priv->na)
+	if (priv->bound)
 		nm_unbind(priv);
 	kfree(priv);
 	return 0;

@@ -69,6 +69,7 @@ static int nm_legacy_register(struct nm_priv *priv, struct nmreq *nmr)
 	err = nm_ctrl_dispatch(priv, &hdr, &reg);
 	if (err)
 		return err;
+	nm_bind_publish(priv);
 	/* The legacy struct only has room for 32 bits. */
 	nmr->nr_offset = (u32)reg.nr_offset;
 	nmr->nr_memsize = (u32)reg.nr_memsize;
