@@ -12,6 +12,7 @@
 #                          T=NAME one test, V=1 kernel console, KERNELS=6.12
 #   make shell           boot the test guest, shell on this terminal
 #   make vm-run RUN='cmd' [FILES='f ...']   run cmd in the guest
+#   make fuzz DURATION=600 [SEED=n]   nm_fuzz in the guest for that long
 #   make demo            show netmap working (guest, or host if it can)
 #   make bench           performance against AF_PACKET, AF_XDP, libpcap and
 #                        pktgen in the guest; ICOUNT=1 deterministic
@@ -40,6 +41,9 @@ shell:
 vm-run:
 	@vm/guest.sh run
 
+fuzz:
+	@vm/fuzz.sh
+
 demo: userspace
 	@vm/guest.sh demo
 
@@ -57,5 +61,5 @@ clean:
 	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace clean; fi
 	rm -rf build/selftests build/dkms build/*-amd64
 
-.PHONY: all modules userspace selftests check shell vm-run demo bench \
+.PHONY: all modules userspace selftests check shell vm-run fuzz demo bench \
 	dkms-install dkms-remove clean
