@@ -31,6 +31,11 @@ module_param_named(fwd, nm_fwd, int, 0644);
 MODULE_PARM_DESC(fwd,
 		 "Transparent mode on every ring, as if each had NR_FORWARD set");
 
+int nm_group = -1;
+module_param_named(group, nm_group, int, 0444);
+MODULE_PARM_DESC(group,
+		 "Group id whose members may open /dev/netmap (node mode 0660); -1 = root only");
+
 static int __init netmap_init(void)
 {
 	int err;

@@ -212,6 +212,7 @@ extern int nm_no_timestamp;
 extern int nm_admode;
 extern int nm_generic_ringsize;
 extern int nm_fwd;
+extern int nm_group;
 
 #define NM_ADMODE_BEST		0
 #define NM_ADMODE_NATIVE	1

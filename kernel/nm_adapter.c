@@ -86,8 +86,9 @@ void nm_adapter_put(struct nm_adapter *na)
  * @req: the REGISTER request, or NULL (PORT_INFO_GET, POOLS_INFO_GET)
  *
  * Context: nm_core_lock held; takes rtnl.
- * Return: a new reference, or ERR_PTR(-ENXIO) if no such port, or another
- * negative errno.
+ * Return: a new reference, or ERR_PTR(-ENXIO) if no such port (in @net),
+ * ERR_PTR(-EPERM) if @req would bind a netdev the caller lacks
+ * CAP_NET_ADMIN for in its namespace, or another negative errno.
  */
 struct nm_adapter *nm_adapter_lookup(struct net *net, const char *name,
 				     bool create,
@@ -103,9 +104,15 @@ struct nm_adapter *nm_adapter_lookup(struct net *net, const char *name,
 		return nm_pipe_lookup(net, name, req);
 
 	rtnl_lock();
+	/* Only devices of the caller's own namespace have a name here. */
 	dev = __dev_get_by_name(net, name);
 	if (!dev) {
 		na = ERR_PTR(-ENXIO);
+		goto out;
+	}
+	/* Binding takes the NIC from the stack: like configuring it. */
+	if (req && !ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN)) {
+		na = ERR_PTR(-EPERM);
 		goto out;
 	}
 	/* A driver's native adapter first, unless generic is asked for. */

@@ -3,19 +3,46 @@
  * /dev/netmap: the misc character device and its file operations. Each
  * open file is one struct nm_priv; it binds to at most one port and is
  * unbound only when released.
+ *
+ * Who may open it: a process with CAP_NET_ADMIN over its own network
+ * namespace, or a member of the group named by the group module
+ * parameter. The node is 0600 root:root, or 0660 when that parameter is
+ * set (packaging/udev/ gives it the group); the check in nm_open() holds
+ * whatever the node's permissions become. Binding a NIC additionally
+ * needs CAP_NET_ADMIN in the NIC's network namespace (nm_adapter_lookup()).
  */
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/nsproxy.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
+#include <linux/user_namespace.h>
+#include <net/net_namespace.h>
 
 #include "netmap_kern.h"
+
+static bool nm_may_open(void)
+{
+	kgid_t gid;
+
+	if (ns_capable(current->nsproxy->net_ns->user_ns, CAP_NET_ADMIN))
+		return true;
+	if (nm_group < 0)
+		return false;
+	gid = make_kgid(&init_user_ns, nm_group);
+	return gid_valid(gid) && in_group_p(gid);
+}
 
 static int nm_open(struct inode *inode, struct file *file)
 {
 	struct nm_priv *priv;
+
+	if (!nm_may_open())
+		return -EPERM;
 
 	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
 	if (!priv)
@@ -89,6 +116,8 @@ static struct miscdevice nm_misc = {
 
 int nm_dev_init(void)
 {
+	if (nm_group >= 0)
+		nm_misc.mode = 0660;
 	return misc_register(&nm_misc);
 }
 
