@@ -224,6 +224,7 @@ void nm_adapter_init(struct nm_adapter *na, const char *name,
 		     const struct nm_adapter_ops *ops);
 struct nm_adapter *nm_adapter_get(struct nm_adapter *na);
 void nm_adapter_put(struct nm_adapter *na);
+int nm_adapter_capable(struct nm_adapter *na);
 struct nm_adapter *nm_adapter_lookup(struct net *net, const char *name,
 				     bool create,
 				     const struct nmreq_register *req);

@@ -138,6 +138,28 @@ out:
 }
 
 /**
+ * nm_adapter_capable() - may the caller take or watch the traffic of @na?
+ * @na: an adapter found by nm_adapter_lookup()
+ *
+ * A netdev's traffic is the caller's only with CAP_NET_ADMIN in the
+ * device's network namespace, as for configuring it; other ports (pipes,
+ * null ports, monitors) need nothing more than the open fd.
+ *
+ * Context: nm_core_lock held; takes rtnl.
+ * Return: 0, or -EPERM.
+ */
+int nm_adapter_capable(struct nm_adapter *na)
+{
+	int err = 0;
+
+	rtnl_lock();
+	if (na->ifp && !ns_capable(dev_net(na->ifp)->user_ns, CAP_NET_ADMIN))
+		err = -EPERM;
+	rtnl_unlock();
+	return err;
+}
+
+/**
  * nm_kring_notify() - wake every poller interested in @kring
  * @kring: a ring with news (packets received, transmissions completed)
  *

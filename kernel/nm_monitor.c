@@ -465,7 +465,8 @@ static struct nm_mem *nm_mon_mem_create(struct nm_monitor *mon)
  *
  * Context: process context, nm_core_lock held.
  * Return: the monitor with one reference; ERR_PTR(-ENXIO) if there is no
- * such port, -EINVAL if nobody has it in netmap mode (or a zero-copy
+ * such port, -EPERM for a NIC without CAP_NET_ADMIN in its namespace,
+ * -EINVAL if nobody has it in netmap mode (or a zero-copy
  * monitor names another allocator), -EOPNOTSUPP for a zero-copy monitor
  * of a port that cannot have one, -ENOMEM.
  */
@@ -484,6 +485,10 @@ struct nm_adapter *nm_monitor_create(struct net *net, const char *name,
 	pna = nm_adapter_lookup(net, name, true, NULL);
 	if (IS_ERR(pna))
 		return pna;
+	/* Watching a NIC is taking its traffic: the same privilege. */
+	err = nm_adapter_capable(pna);
+	if (err)
+		goto err_put;
 	err = -EINVAL;
 	if (!pna->active_fds || !test_bit(NAF_NETMAP_ON, &pna->flags))
 		goto err_put;

@@ -5,9 +5,10 @@
  *    group=GID, then 0660; opening needs CAP_NET_ADMIN over the caller's
  *    network namespace or membership of that group, whatever the node's
  *    permissions are (a 0666 node of our own proves the in-kernel check);
- *  - binding a NIC needs CAP_NET_ADMIN in the NIC's network namespace:
- *    an fd handed to an unprivileged process, or to root of a child user
- *    namespace, binds pipes and null ports but no NIC;
+ *  - binding a NIC, or monitoring one, needs CAP_NET_ADMIN in the NIC's
+ *    network namespace: an fd handed to an unprivileged process, or to
+ *    root of a child user namespace, binds pipes, null ports and pipe
+ *    monitors but no NIC;
  *  - a process binds only NICs of its own network namespace.
  *
  * The group test reloads the module (from $NETMAP_KO when set, else with
@@ -137,6 +138,7 @@ struct bind_arg {
 	int fd;			/* -1: open NMT_DEV first */
 	const char *port;
 	uint32_t mode;
+	uint64_t flags;
 };
 
 /* errno of REGISTER, 0 on success; 250 if the open failed */
@@ -150,7 +152,7 @@ static int try_bind(void *p)
 		fd = open(NMT_DEV, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return 250;
-	nmt_reg_init(&reg, a->mode, 0, 0);
+	nmt_reg_init(&reg, a->mode, 0, a->flags);
 	if (a->mode == NR_REG_NULL)
 		reg.nr_mem_id = NMT_GLOBAL_MEM_ID;
 	err = -nmt_register(fd, a->port, &reg);
@@ -229,9 +231,11 @@ TEST_F(access, root_only_by_default)
 }
 
 /* REGISTER in a child (in_child(@group)) on an fd root opened here. */
-static int passed_bind(int group, const char *port, uint32_t mode)
+static int passed_bind_flags(int group, const char *port, uint32_t mode,
+			     uint64_t flags)
 {
-	struct bind_arg a = { .fd = nmt_open_dev(), .port = port, .mode = mode };
+	struct bind_arg a = { .fd = nmt_open_dev(), .port = port, .mode = mode,
+			      .flags = flags };
 	int ret;
 
 	if (a.fd < 0)
@@ -239,6 +243,11 @@ static int passed_bind(int group, const char *port, uint32_t mode)
 	ret = in_child(group, try_bind, &a);
 	close(a.fd);
 	return ret;
+}
+
+static int passed_bind(int group, const char *port, uint32_t mode)
+{
+	return passed_bind_flags(group, port, mode, 0);
 }
 
 TEST_F(access, passed_fd_binds_no_nic_without_cap)
@@ -254,6 +263,34 @@ TEST_F(access, passed_fd_binds_no_nic_without_cap)
 	EXPECT_EQ(EPERM, passed_bind(-2, nic, NR_REG_ALL_NIC));
 	/* root itself, for comparison */
 	EXPECT_EQ(0, passed_bind(-3, nic, NR_REG_ALL_NIC));
+}
+
+/* Watching a NIC's traffic is as privileged as binding it. */
+TEST_F(access, monitor_needs_cap)
+{
+	struct bind_arg root = { .fd = -1, .port = "nm-access{2",
+				 .mode = NR_REG_ALL_NIC };
+	const char *nic = self->env.port;
+	struct nmt_port p;
+
+	/* the NIC in netmap mode, so that it can be monitored at all */
+	ASSERT_EQ(0, nmt_port_open(&p, nic, NR_REG_ALL_NIC, 0, 0));
+	EXPECT_EQ(EPERM, passed_bind_flags(-1, nic, NR_REG_ALL_NIC,
+					   NR_MONITOR_RX));
+	EXPECT_EQ(EPERM, passed_bind_flags(-1, nic, NR_REG_ALL_NIC,
+					   NR_ZCOPY_MON));
+	EXPECT_EQ(EPERM, passed_bind_flags(-2, nic, NR_REG_ALL_NIC,
+					   NR_MONITOR_TX));
+	EXPECT_EQ(0, passed_bind_flags(-3, nic, NR_REG_ALL_NIC, NR_MONITOR_RX));
+	nmt_port_close(&p);
+
+	/* a pipe's monitor needs nothing more than the fd */
+	root.fd = nmt_open_dev();
+	ASSERT_LE(0, root.fd);
+	ASSERT_EQ(0, try_bind(&root));
+	EXPECT_EQ(0, passed_bind_flags(-1, "nm-access{2", NR_REG_ALL_NIC,
+				       NR_MONITOR_RX));
+	close(root.fd);
 }
 
 TEST_F(access, group_member)
