@@ -74,12 +74,23 @@ static void nm_gen_skb_destructor(struct sk_buff *skb)
 	nm_gen_txc_put(txc);
 }
 
+/* Largest frame a chain of NS_MOREFRAG slots may form. */
+#define NM_GEN_TX_MAX	65535
+/* Most slots one frame may span (64 KB of 2 KB buffers, and some). */
+#define NM_GEN_TX_FRAGS	64
+
+/*
+ * One frame from slots [first, first + nslots) of @kring's ring, @len
+ * bytes in all (the per-slot lengths in @lens, already bounded).
+ */
 static struct sk_buff *nm_gen_skb_build(struct nm_kring *kring,
-					struct net_device *dev,
-					const void *buf, u32 len)
+					struct net_device *dev, u32 first,
+					u32 nslots, const u32 *lens, u32 len)
 {
 	unsigned int hr = LL_RESERVED_SPACE(dev);
+	struct netmap_ring *ring = kring->ring;
 	struct sk_buff *skb;
+	u32 k, i = first;
 
 	if (len < ETH_HLEN)
 		return NULL;
@@ -88,7 +99,12 @@ static struct sk_buff *nm_gen_skb_build(struct nm_kring *kring,
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, hr);
-	skb_put_data(skb, buf, len);
+	for (k = 0; k < nslots; k++) {
+		u32 idx = READ_ONCE(ring->slot[i].buf_idx);
+
+		skb_put_data(skb, nm_buf_addr(&kring->lut, idx), lens[k]);
+		i = nm_next(i, kring->num_slots);
+	}
 	skb->dev = dev;
 	skb_reset_mac_header(skb);
 	skb_set_network_header(skb, ETH_HLEN);
@@ -116,13 +132,39 @@ static int nm_gen_txsync(struct nm_kring *kring, int flags)
 	done = atomic_xchg(&kring->txc->done, 0);
 	kring->tx_inflight -= min(done, kring->tx_inflight);
 
-	for (i = kring->hwcur; i != head; i = nm_next(i, n)) {
-		struct netmap_slot *slot = &ring->slot[i];
-		u32 len = min_t(u32, READ_ONCE(slot->len), kring->lut.objsize);
-		void *buf = nm_buf_addr(&kring->lut, READ_ONCE(slot->buf_idx));
-		struct sk_buff *skb;
+	/*
+	 * A frame is a run of slots ending with one without NS_MOREFRAG; a
+	 * run not finished before head waits for the next sync. Each
+	 * frame's data is copied into its skb, so only one slot per frame
+	 * in flight is held back (tx_inflight counts skbs).
+	 */
+	i = kring->hwcur;
+	while (i != head) {
+		u32 lens[NM_GEN_TX_FRAGS], nslots = 0, len = 0, j = i;
+		bool whole = false, fits = true;
+		struct sk_buff *skb = NULL;
 
-		skb = nm_gen_skb_build(kring, dev, buf, len);
+		do {
+			struct netmap_slot *slot = &ring->slot[j];
+			u32 l = min_t(u32, READ_ONCE(slot->len),
+				      kring->lut.objsize);
+			u16 f = READ_ONCE(slot->flags);
+
+			if (nslots < NM_GEN_TX_FRAGS)
+				lens[nslots] = l;
+			else
+				fits = false;
+			nslots++;
+			len += l;
+			slot->flags = f & ~(NS_REPORT | NS_BUF_CHANGED);
+			j = nm_next(j, n);
+			whole = !(f & NS_MOREFRAG);
+		} while (!whole && j != head);
+		if (!whole)
+			break;
+
+		if (fits && len <= NM_GEN_TX_MAX)
+			skb = nm_gen_skb_build(kring, dev, i, nslots, lens, len);
 		if (!skb) {
 			atomic64_inc(&kring->drops);
 		} else {
@@ -134,9 +176,9 @@ static int nm_gen_txsync(struct nm_kring *kring, int flags)
 			if (net_xmit_eval(ret))
 				atomic64_inc(&kring->drops);
 		}
-		slot->flags &= ~(NS_REPORT | NS_BUF_CHANGED);
+		i = j;
 	}
-	kring->hwcur = head;
+	kring->hwcur = i;
 
 	done = atomic_xchg(&kring->txc->done, 0);
 	kring->tx_inflight -= min(done, kring->tx_inflight);

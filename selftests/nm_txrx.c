@@ -119,6 +119,57 @@ TEST_F(txrx, tx_wraparound)
 	EXPECT_EQ((2 * r->num_slots + 17) % r->num_slots, r->head);
 }
 
+/* A frame spread over several slots (NS_MOREFRAG) leaves as one frame. */
+TEST_F(txrx, tx_multislot)
+{
+	struct netmap_ring *r = nmt_first_ring(self->p.nifp, NMT_TX);
+	static uint8_t frame[1400];
+	static uint8_t got[4096];
+	const uint32_t parts[3] = { 500, 500, 400 };
+	uint32_t seq, k, off, i, frames = 0;
+	uint64_t deadline;
+
+	ASSERT_NE(NULL, r);
+	for (seq = 0; seq < 10; seq++) {
+		nmt_frame_fill(frame, sizeof(frame), self->tag, seq);
+		ASSERT_LE(3, nmt_space(r));
+		for (k = 0, off = 0; k < 3; k++) {
+			struct netmap_slot *sl = &r->slot[r->head];
+
+			memcpy(nmt_buf(r, sl->buf_idx), frame + off, parts[k]);
+			sl->len = parts[k];
+			sl->flags = k < 2 ? NS_MOREFRAG : 0;
+			off += parts[k];
+			r->head = r->cur = nmt_next(r, r->head);
+		}
+		ASSERT_EQ(0, nmt_txsync(self->p.fd));
+	}
+	deadline = nmt_now_ms() + 5000;
+	for (i = 0; i < 10 && nmt_now_ms() < deadline;) {
+		ssize_t n = nmt_pkt_recv(self->sock, got, sizeof(got), 500);
+		uint32_t s;
+
+		if (n <= 0)
+			continue;
+		if (nmt_frame_check(got, n, self->tag, &s) == 0)
+			continue;
+		ASSERT_EQ((ssize_t)sizeof(frame), n);
+		ASSERT_EQ(1, nmt_frame_check(got, n, self->tag, &s));
+		ASSERT_EQ(i, s);
+		i++;
+		frames++;
+	}
+	EXPECT_EQ(10, frames);
+	/* and nothing else of ours: no fragment went out on its own */
+	deadline = nmt_now_ms() + 300;
+	while (nmt_now_ms() < deadline) {
+		ssize_t n = nmt_pkt_recv(self->sock, got, sizeof(got), 100);
+
+		if (n > 0)
+			ASSERT_EQ(0, nmt_frame_check(got, n, self->tag, &seq));
+	}
+}
+
 /* Once transmitted, every slot comes back: tail reaches head - 1. */
 TEST_F(txrx, tx_completion)
 {
