@@ -438,20 +438,22 @@ static inline uint16_t nm_priv_next_ringid(uint16_t ri, uint16_t first,
 }
 
 /*
- * Queue one packet on the first TX ring (from cur_tx_ring on) that has
- * room for it, as a chain of NS_MOREFRAG slots if it is larger than a
- * buffer. No system call: the packet leaves on the next NIOCTXSYNC or
- * poll(). Returns size, or 0 if no ring had room.
+ * Internal, shared with libnetmap's nmport_inject(): queue one packet on
+ * the first TX ring of nifp, from *cur on and wrapping within
+ * [first, last], that has room for it, as a chain of NS_MOREFRAG slots if
+ * it is larger than a buffer; *cur becomes that ring. A full ring is
+ * skipped whatever the size. Returns size, or 0 if no ring had room.
  */
-static inline int nm_inject(struct nm_desc *d, const void *buf, size_t size)
+static inline int nm_priv_inject(struct netmap_if *nifp, uint16_t first,
+				 uint16_t last, uint16_t *cur,
+				 const void *buf, size_t size)
 {
-	int n = d->last_tx_ring - d->first_tx_ring + 1;
-	uint16_t ri = d->cur_tx_ring;
+	int n = last - first + 1;
+	uint16_t ri = *cur;
 	int c;
 
-	for (c = 0; c < n; c++,
-	     ri = nm_priv_next_ringid(ri, d->first_tx_ring, d->last_tx_ring)) {
-		struct netmap_ring *ring = NETMAP_TXRING(d->nifp, ri);
+	for (c = 0; c < n; c++, ri = nm_priv_next_ringid(ri, first, last)) {
+		struct netmap_ring *ring = NETMAP_TXRING(nifp, ri);
 		const char *src = (const char *)buf;
 		uint32_t bsize = ring->nr_buf_size;
 		uint32_t i = ring->cur;
@@ -484,10 +486,22 @@ static inline int nm_inject(struct nm_desc *d, const void *buf, size_t size)
 			slot->flags = NS_MOREFRAG;
 		}
 		ring->head = ring->cur = nm_ring_next(ring, i);
-		d->cur_tx_ring = ri;
+		*cur = ri;
 		return (int)size;
 	}
 	return 0;
+}
+
+/*
+ * Queue one packet on the first TX ring (from cur_tx_ring on) that has
+ * room for it, as a chain of NS_MOREFRAG slots if it is larger than a
+ * buffer. No system call: the packet leaves on the next NIOCTXSYNC or
+ * poll(). Returns size, or 0 if no ring had room.
+ */
+static inline int nm_inject(struct nm_desc *d, const void *buf, size_t size)
+{
+	return nm_priv_inject(d->nifp, d->first_tx_ring, d->last_tx_ring,
+			      &d->cur_tx_ring, buf, size);
 }
 
 /*
