@@ -25,6 +25,7 @@ run() {
 }
 
 run "$here/headers.sh"
+run "$here/lib_files.sh" "${LIBOUT:-$here/../../build/userspace/lib}"
 for prog in "$@"; do
 	run "$prog"
 done
