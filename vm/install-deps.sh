@@ -16,7 +16,7 @@ set -eu
 PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64 busybox-static iproute2 kmod
 dkms cpio xz-utils linux-source-6.12 linux-source-6.1 patch gcc g++ make
-libc6-dev libpcap-dev dash coreutils tcpdump bittwist"
+libc6-dev libpcap-dev dash coreutils tcpdump bittwist pkgconf"
 
 # One dpkg-query for all: packages it does not know are simply not listed.
 # shellcheck disable=SC2086

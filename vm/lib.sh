@@ -80,7 +80,8 @@ build_selftests() {
 stage_userspace() {
 	rm -rf "$B/stage"
 	make -s -C "$top/userspace" all &&
-	make -s -C "$top/userspace" install DESTDIR="$B/stage" PREFIX=/usr
+	make -s -C "$top/userspace" install DESTDIR="$B/stage" PREFIX=/usr &&
+	make -s -C "$top/userspace" install-tests DESTDIR="$B/stage" PREFIX=/usr
 }
 
 # Shell-quote $1 for the guest's /etc/vm.conf.
