@@ -124,25 +124,8 @@ int nmreq_register_decode(const char **pmode, struct nmreq_register *r,
 
 	while (*p) {
 		if (*p == '/') {
-			const char *first = ++p;
-
-			for (;; p++) {
-				if (*p == 'x')
-					flags |= NR_EXCLUSIVE;
-				else if (*p == 'z')
-					flags |= NR_ZCOPY_MON;
-				else if (*p == 't')
-					flags |= NR_MONITOR_TX;
-				else if (*p == 'r')
-					flags |= NR_MONITOR_RX;
-				else if (*p == 'R')
-					flags |= NR_RX_RINGS_ONLY;
-				else if (*p == 'T')
-					flags |= NR_TX_RINGS_ONLY;
-				else
-					break;
-			}
-			if (p == first) {
+			p++;
+			if (!nm_priv_flag_letters(&p, &flags)) {
 				nmctx_ferror(ctx, "'%s': '/' without flags",
 					     *pmode);
 				goto einval;

@@ -140,6 +140,35 @@ static inline long nm_priv_number(const char **pp)
 }
 
 /*
+ * Internal, shared with libnetmap's decoder: the register flag letters
+ * x z t r R T at *pp, ORed into *flags; advances *pp past them. Returns
+ * how many letters there were.
+ */
+static inline int nm_priv_flag_letters(const char **pp, uint64_t *flags)
+{
+	const char *start = *pp, *p;
+
+	for (p = start;; p++) {
+		if (*p == 'x')
+			*flags |= NR_EXCLUSIVE;
+		else if (*p == 'z')
+			*flags |= NR_ZCOPY_MON;
+		else if (*p == 't')
+			*flags |= NR_MONITOR_TX;
+		else if (*p == 'r')
+			*flags |= NR_MONITOR_RX;
+		else if (*p == 'R')
+			*flags |= NR_RX_RINGS_ONLY;
+		else if (*p == 'T')
+			*flags |= NR_TX_RINGS_ONLY;
+		else
+			break;
+	}
+	*pp = p;
+	return (int)(p - start);
+}
+
+/*
  * Internal: parse a legacy port name into req, the way nm_open() does.
  *
  *	netmap:NAME[SUFFIX]	NAME ends at the first of - * ^ { } / @
@@ -157,7 +186,8 @@ static inline long nm_priv_number(const char **pp)
 static inline int nm_priv_parse_name(const char *ifname, struct nmreq *req)
 {
 	const char *name, *end, *p;
-	uint32_t mode = NR_REG_ALL_NIC, flags = 0;
+	uint32_t mode = NR_REG_ALL_NIC;
+	uint64_t flags = 0;
 	long ringid = 0, memid = 0, v;
 
 	if (strncmp(ifname, "netmap:", 7) == 0) {
@@ -206,25 +236,8 @@ static inline int nm_priv_parse_name(const char *ifname, struct nmreq *req)
 
 	while (*p) {
 		if (*p == '/') {
-			const char *first = ++p;
-
-			for (;; p++) {
-				if (*p == 'x')
-					flags |= NR_EXCLUSIVE;
-				else if (*p == 'z')
-					flags |= NR_ZCOPY_MON;
-				else if (*p == 't')
-					flags |= NR_MONITOR_TX;
-				else if (*p == 'r')
-					flags |= NR_MONITOR_RX;
-				else if (*p == 'R')
-					flags |= NR_RX_RINGS_ONLY;
-				else if (*p == 'T')
-					flags |= NR_TX_RINGS_ONLY;
-				else
-					break;
-			}
-			if (p == first || *p == '/')
+			p++;
+			if (!nm_priv_flag_letters(&p, &flags) || *p == '/')
 				return -EINVAL;
 		} else if (*p == '@') {
 			p++;
@@ -239,7 +252,7 @@ static inline int nm_priv_parse_name(const char *ifname, struct nmreq *req)
 
 	memset(req->nr_name, 0, sizeof(req->nr_name));
 	memcpy(req->nr_name, name, (size_t)(end - name));
-	req->nr_flags |= mode | flags;
+	req->nr_flags |= (uint32_t)(mode | flags);
 	req->nr_ringid |= (uint16_t)ringid;
 	req->nr_arg2 = (uint16_t)memid;
 	return 0;
