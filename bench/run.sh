@@ -109,6 +109,18 @@ pg_setup() {	# size
 	pg_set bv0 "pkt_size $(($1 + 4))"	# pktgen counts the FCS
 	pg_set bv0 "dst_mac 02:00:00:00:00:99"
 }
+
+# await FILE WORD PID: until a line of FILE starts with WORD or PID ends;
+# after 60 s PID is killed.
+await() {
+	n=0
+	while kill -0 "$3" 2>/dev/null && ! grep -q "^$2" "$1"; do
+		n=$((n + 1))
+		[ $n -le 1200 ] || { kill -KILL "$3"; return; }
+		sleep 0.05
+	done
+}
+
 pg_start() { echo start > $pg/pgctrl & pg_pid=$!; }
 pg_stop() {
 	echo stop > $pg/pgctrl
@@ -164,6 +176,24 @@ measure() {
 		pg_stop
 		echo "result pkts=$pg_sent calls=0 secs=$(awk -v u="$pg_usec" 'BEGIN { printf "%.6f", u / 1e6 }')" \
 		     "cyc=0 tsc_hz=$tsc_hz drops=-1 busy=$(($(busy_jiffies) - s_busy))" > "$out"
+	elif [ "$name" = xsk-rx ]; then
+		# The XDP program goes on and off with no frame in flight (see
+		# XSK_BENCH_HOLD in xsk-bench.c): receiver attached first, then
+		# the generator, which is gone again before the detach.
+		# shellcheck disable=SC2086
+		XSK_BENCH_HOLD=1 "$here/"$cmd > "$out" 2>&1 &
+		rcv=$!
+		await "$out" attached $rcv
+		"$here/afp-bench" sendmmsg -i bv0 -c 0 -b 512 -l "$size" \
+			-d 3600 > "$out.gen" 2>&1 &
+		gen=$!
+		sleep 0.5
+		kill -USR1 $rcv 2>/dev/null
+		await "$out" result $rcv
+		kill -TERM $gen
+		wait $gen
+		kill -USR1 $rcv 2>/dev/null
+		wait $rcv || rc=$?
 	elif [ "$kind" = rx ]; then
 		# The generator runs first and until the receiver is done.
 		"$here/afp-bench" sendmmsg -i bv0 -c 0 -b 512 -l "$size" \
