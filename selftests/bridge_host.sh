@@ -7,6 +7,7 @@
 # through the single-interface form (-i netmap:B) and the explicit one
 # (-i netmap:B -i netmap:B^), and bridge counts the packets both ways.
 . "$(dirname "$0")/lib/nm.sh"
+. "$(dirname "$0")/lib/nm_tools.sh"
 
 nm_require_root
 nm_require ip pkt-gen
@@ -16,75 +17,6 @@ BRIDGE=$(dirname "$(command -v pkt-gen)")/bridge
 [ -x "$BRIDGE" ] || tap_skip_all "no netmap bridge next to pkt-gen"
 
 A=bha$$ B=bhb$$
-tmp=$(mktemp -d)
-bg=
-cleanup() {
-	for p in $bg; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-	_nm_cleanup
-}
-trap cleanup EXIT
-
-quiet_ns() {
-	for f in all default; do
-		ip netns exec "$1" sh -c \
-			"echo 1 > /proc/sys/net/ipv6/conf/$f/disable_ipv6" \
-			2>/dev/null
-	done
-	true
-}
-
-# field KEY LOG: KEY=value from the summary line in LOG.
-field() {
-	grep " summary " "$2" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$1=//p"
-}
-
-# start LOG NS PROG ARGS...: PROG (pkt-gen, bridge) in NS in the
-# background; wait until it says "ready".
-start() {
-	_log=$1 _ns=$2
-	shift 2
-	: > "$_log"
-	ip netns exec "$_ns" "$@" > "$_log" 2>&1 &
-	pid=$!
-	bg="$bg $pid"
-	_i=0
-	until grep -q ready "$_log"; do
-		_i=$((_i + 1))
-		if [ $_i -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
-			echo "$* did not start:"; cat "$_log"
-			return 1
-		fi
-		sleep 0.1
-	done
-}
-
-# finish PID SECS: wait up to SECS for PID, then SIGINT it; its status.
-finish() {
-	_i=0
-	while kill -0 "$1" 2>/dev/null && [ $_i -lt $(($2 * 10)) ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	kill -INT "$1" 2>/dev/null
-	wait "$1"
-}
-
-# stop_all: end what an earlier (failed) check left running.
-stop_all() {
-	for _p in $bg; do
-		kill -INT "$_p" 2>/dev/null && wait "$_p"
-	done
-	bg=
-}
-
-expect() {	# expect LOG KEY VALUE
-	_v=$(field "$2" "$1")
-	[ "$_v" = "$3" ] && return 0
-	echo "$1: $2=$_v, expected $3"
-	cat "$1"
-	return 1
-}
 
 setup() {
 	nm_netns_add "$A" "$B" && quiet_ns "$A" && quiet_ns "$B" &&

@@ -8,71 +8,13 @@
 # what a deliberately broken stream contains (txseq runs with chosen
 # first sequence numbers: a gap, late frames, a repeat).
 . "$(dirname "$0")/lib/nm.sh"
+. "$(dirname "$0")/lib/nm_tools.sh"
 
 nm_require_root
 nm_require pkt-gen
 [ -e /dev/netmap ] || tap_skip_all "no /dev/netmap (netmap.ko not loaded)"
 
 P=pgp$$
-tmp=$(mktemp -d)
-bg=
-cleanup() {
-	for p in $bg; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-	_nm_cleanup
-}
-trap cleanup EXIT
-
-# field KEY LOG: KEY=value from pkt-gen's summary line in LOG.
-field() {
-	grep " summary " "$2" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$1=//p"
-}
-
-# start LOG ARGS...: pkt-gen in the background, wait for "ready".
-start() {
-	_log=$1
-	shift
-	: > "$_log"
-	pkt-gen "$@" > "$_log" 2>&1 &
-	pid=$!
-	bg="$bg $pid"
-	_i=0
-	until grep -q ready "$_log"; do
-		_i=$((_i + 1))
-		if [ $_i -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
-			echo "pkt-gen $* did not start:"; cat "$_log"
-			return 1
-		fi
-		sleep 0.1
-	done
-}
-
-# finish PID SECS: wait up to SECS for PID, then SIGINT it; its status.
-finish() {
-	_i=0
-	while kill -0 "$1" 2>/dev/null && [ $_i -lt $(($2 * 10)) ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	kill -INT "$1" 2>/dev/null
-	wait "$1"
-}
-
-# stop_all: end what an earlier (failed) check left running.
-stop_all() {
-	for _p in $bg; do
-		kill -INT "$_p" 2>/dev/null && wait "$_p"
-	done
-	bg=
-}
-
-expect() {	# expect LOG KEY VALUE
-	_v=$(field "$2" "$1")
-	[ "$_v" = "$3" ] && return 0
-	echo "$1: $2=$_v, expected $3"
-	cat "$1"
-	return 1
-}
 
 txseq() {	# txseq ARGS...: one txseq run on the master end
 	pkt-gen -i "netmap:$P{1" -f txseq -w 0 "$@" > "$tmp/tx" 2>&1 ||
@@ -82,7 +24,7 @@ txseq() {	# txseq ARGS...: one txseq run on the master end
 
 in_order() {
 	stop_all
-	start "$tmp/rx" -i "netmap:$P}1" -f rxseq -W || return 1
+	start "$tmp/rx" - pkt-gen -i "netmap:$P}1" -f rxseq -W || return 1
 	txseq -n 20000 && expect "$tmp/tx" packets 20000 || return 1
 	finish "$pid" 30 || { echo "rxseq exit status $?"; cat "$tmp/rx"; return 1; }
 	cat "$tmp/rx"
@@ -97,7 +39,7 @@ in_order() {
 # fragment shows up as badsum.
 multislot() {
 	stop_all
-	start "$tmp/rx" -i "netmap:$P}1" -f rxseq -W || return 1
+	start "$tmp/rx" - pkt-gen -i "netmap:$P}1" -f rxseq -W || return 1
 	txseq -n 500 -l 3000 -F 3 || return 1
 	grep -q "3000-byte frames in 3 slots" "$tmp/tx" ||
 		{ echo "txseq did not use 3 slots"; return 1; }
@@ -115,7 +57,7 @@ multislot() {
 # then 0..4 again (5 duplicates); rxseq is stopped with SIGINT.
 broken_stream() {
 	stop_all
-	start "$tmp/rx" -i "netmap:$P}1" -f rxseq || return 1
+	start "$tmp/rx" - pkt-gen -i "netmap:$P}1" -f rxseq || return 1
 	txseq -n 100 && txseq --first-seq 150 -n 50 &&
 	txseq --first-seq 120 -n 10 && txseq -n 5 || return 1
 	finish "$pid" 0 || { echo "rxseq exit status $?"; cat "$tmp/rx"; return 1; }

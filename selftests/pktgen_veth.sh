@@ -9,90 +9,23 @@
 # The namespaces have IPv6 off and the pkt-gen ends no address, so the
 # stack sends nothing that could be counted by mistake.
 . "$(dirname "$0")/lib/nm.sh"
+. "$(dirname "$0")/lib/nm_tools.sh"
 
 nm_require_root
 nm_require ip pkt-gen
 [ -e /dev/netmap ] || tap_skip_all "no /dev/netmap (netmap.ko not loaded)"
 
 a=pga$$ b=pgb$$
-tmp=$(mktemp -d)
-bg=
-cleanup() {
-	for p in $bg; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-	_nm_cleanup
-}
-trap cleanup EXIT
-
-quiet_ns() {
-	for f in all default; do
-		ip netns exec "$1" sh -c \
-			"echo 1 > /proc/sys/net/ipv6/conf/$f/disable_ipv6" \
-			2>/dev/null
-	done
-	true
-}
 
 setup() {
 	nm_netns_add "$a" "$b" && quiet_ns "$a" && quiet_ns "$b" &&
 	nm_veth_add "$a" "$a" "$b" "$b"
 }
 
-# field KEY LOG: KEY=value from pkt-gen's summary line in LOG.
-field() {
-	grep " summary " "$2" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$1=//p"
-}
-
-# start LOG NS ARGS...: pkt-gen in the background, wait for "ready".
-start() {
-	_log=$1 _ns=$2
-	shift 2
-	: > "$_log"
-	ip netns exec "$_ns" pkt-gen "$@" > "$_log" 2>&1 &
-	pid=$!
-	bg="$bg $pid"
-	_i=0
-	until grep -q ready "$_log"; do
-		_i=$((_i + 1))
-		if [ $_i -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
-			echo "pkt-gen $* did not start:"; cat "$_log"
-			return 1
-		fi
-		sleep 0.1
-	done
-}
-
-# finish PID SECS: wait up to SECS for PID, then SIGINT it; its status.
-finish() {
-	_i=0
-	while kill -0 "$1" 2>/dev/null && [ $_i -lt $(($2 * 10)) ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	kill -INT "$1" 2>/dev/null
-	wait "$1"
-}
-
-# stop_all: end what an earlier (failed) check left running.
-stop_all() {
-	for _p in $bg; do
-		kill -INT "$_p" 2>/dev/null && wait "$_p"
-	done
-	bg=
-}
-
-expect() {	# expect LOG KEY VALUE
-	_v=$(field "$2" "$1")
-	[ "$_v" = "$3" ] && return 0
-	echo "$1: $2=$_v, expected $3"
-	cat "$1"
-	return 1
-}
-
 # pkt-gen rx (-W: ends once idle) on b counts exactly what tx sent on a.
 exact_count() {
 	stop_all
-	start "$tmp/rx" "$b" -i "netmap:$b" -f rx -W -w 0 || return 1
+	start "$tmp/rx" "$b" pkt-gen -i "netmap:$b" -f rx -W -w 0 || return 1
 	ip netns exec "$a" pkt-gen -i "netmap:$a" -f tx -n 1000 -w 0 \
 		> "$tmp/tx" 2>&1 || { cat "$tmp/tx"; return 1; }
 	finish "$pid" 30 || { echo "rx exit status $?"; cat "$tmp/rx"; return 1; }
@@ -104,7 +37,7 @@ exact_count() {
 # rx without -W runs until SIGINT, then exits 0 with its summary.
 sigint() {
 	stop_all
-	start "$tmp/rx" "$b" -i "netmap:$b" -f rx -w 0 || return 1
+	start "$tmp/rx" "$b" pkt-gen -i "netmap:$b" -f rx -w 0 || return 1
 	ip netns exec "$a" pkt-gen -i "$a" -f tx -n 200 -l 1000 -w 0 \
 		> "$tmp/tx" 2>&1 || { cat "$tmp/tx"; return 1; }
 	_i=0
@@ -148,7 +81,7 @@ checksums() {
 # ping on a, pong on b: every ping answered, RTTs reported.
 pingpong() {
 	stop_all
-	start "$tmp/pong" "$b" -i "netmap:$b" -f pong -n 20 -w 0 || return 1
+	start "$tmp/pong" "$b" pkt-gen -i "netmap:$b" -f pong -n 20 -w 0 || return 1
 	ip netns exec "$a" pkt-gen -i "netmap:$a" -f ping -n 20 -w 0 \
 		> "$tmp/ping" 2>&1 || { cat "$tmp/ping"; return 1; }
 	finish "$pid" 10 || { echo "pong exit status $?"; cat "$tmp/pong"; return 1; }
@@ -166,7 +99,7 @@ threads() {
 		peer name "${b}q" netns "$b" numtxqueues 2 numrxqueues 2 &&
 	ip -n "$a" link set "${a}q" up && ip -n "$b" link set "${b}q" up ||
 		return 1
-	start "$tmp/rx" "$b" -i "netmap:${b}q" -f rx -W -w 0 || return 1
+	start "$tmp/rx" "$b" pkt-gen -i "netmap:${b}q" -f rx -W -w 0 || return 1
 	ip netns exec "$a" pkt-gen -i "netmap:${a}q" -f tx -n 1001 -p 2 -a 0 \
 		-w 0 > "$tmp/tx" 2>&1 || { cat "$tmp/tx"; return 1; }
 	finish "$pid" 30 || { echo "rx exit status $?"; cat "$tmp/rx"; return 1; }
