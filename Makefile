@@ -17,6 +17,7 @@
 #   make bench           performance against AF_PACKET, AF_XDP, libpcap and
 #                        pktgen in the guest; ICOUNT=1 deterministic
 #                        (guest instructions per packet); bench/results/
+#   make packages        Debian and Fedora packages into build/packages
 #   make dkms-install    install via DKMS for KVER (default: running kernel)
 #   make dkms-remove
 
@@ -50,6 +51,9 @@ demo: userspace
 bench:
 	@bench/bench.sh
 
+packages:
+	@vm/packages.sh build
+
 dkms-install:
 	vm/dkms.sh install $(KVER)
 
@@ -59,7 +63,8 @@ dkms-remove:
 clean:
 	$(MAKE) -C kernel clean
 	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace clean; fi
-	rm -rf build/selftests build/dkms build/*-amd64
+	rm -rf build/selftests build/dkms build/*-amd64 build/packages
 
+.PHONY: packages
 .PHONY: all modules userspace selftests check shell vm-run fuzz demo bench \
 	dkms-install dkms-remove clean
