@@ -17,6 +17,11 @@
 # selftests/lib/tap-count.awk (one per subtest of a program that prints
 # its own TAP, else one per program; see there).
 #
+#   5. the Debian and Fedora packages (vm/packages.sh): built, the .debs
+#	installed on this host, each kernel booted with the module DKMS
+#	installed from them, purged; skipped with T= unless PACKAGES=1,
+#	never with PACKAGES=0
+#
 # Environment: T=NAME (one test; several: T="a b"), V=1 (show the kernel console),
 # KERNELS="6.12" (subset), TIMEOUT=SECONDS (per test, default from
 # selftests/settings), NETMAP_TEST_IF, NETMAP_MODARGS (passed to the guest).
@@ -157,6 +162,38 @@ for k in "${ok_kernels[@]}"; do
 	host_result "$([ -z "$why" ] && echo 0 || echo 1)" \
 		"guest $k: ran to completion, console clean${why:+ # $why}"
 done
+
+# Packages: build them, then install-test the .debs (vm/packages.sh
+# prints its own TAP lines; each counts as one host check).
+host_tap() {		# host_tap LOG CMD...
+	local log=$1 rc np nf
+	shift
+	TAP_NUM=$hn "$@" > "$log" 2>&1
+	rc=$?
+	cat "$log"
+	np=$(grep -c '^ok ' "$log")
+	nf=$(grep -c '^not ok ' "$log")
+	hn=$((hn + np + nf))
+	pass=$((pass + np))
+	fail=$((fail + nf))
+	if [ $rc != 0 ] && [ "$nf" = 0 ]; then
+		host_result 1 "$* (see ${log#"$top"/})"
+		return 1
+	fi
+	return $rc
+}
+if [ "${PACKAGES:-$([ -z "${T:-}" ] && echo 1 || echo 0)}" = 1 ]; then
+	echo "# === packages ==="
+	t0=$(now)
+	host_tap "$B/packages-build.log" "$top/vm/packages.sh" build
+	rc=$?
+	timing "packages build" "$(elapsed "$t0")"
+	if [ $rc = 0 ] && [ $st = 0 ]; then
+		t0=$(now)
+		host_tap "$B/packages-install.log" "$top/vm/packages.sh" install-test
+		timing "packages install test" "$(elapsed "$t0")"
+	fi
+fi
 
 echo "# --- timings ---"
 printf '%s' "$timings" | sed 's/^/#   /'
