@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# One version for everything: the top-level VERSION file. dkms.conf and
-# userspace/install.mk (library soname, libnetmap.pc) read it directly;
-# debian/changelog and packaging/rpm/netmap.spec have to spell it out.
+# One version for everything: the top-level VERSION file. dkms.conf,
+# userspace/install.mk (library soname, libnetmap.pc) and kernel/Kbuild
+# (MODULE_VERSION) read it directly; debian/changelog and
+# packaging/rpm/netmap.spec have to spell it out.
 # This fails, naming the file, when either says something else.
 #
 #   packaging/check-version.sh [TOP]
@@ -41,5 +42,20 @@ if [ "$rpmlog" != "$ver" ]; then
 	rc=1
 fi
 
-[ $rc = 0 ] && echo "version $ver: VERSION, debian/changelog and the spec agree"
+# dkms.conf reads VERSION itself (dkms sources it with bash).
+dk=$(cd "$top" && bash -c '. ./dkms.conf && echo "$PACKAGE_VERSION"' 2>&1)
+if [ "$dk" != "$ver" ]; then
+	echo "dkms.conf: PACKAGE_VERSION is '$dk', VERSION says $ver" >&2
+	rc=1
+fi
+
+# The library's soname and libnetmap.pc, and the module's MODULE_VERSION,
+# take it from VERSION too: vm/packages.sh checks them in what it built.
+if ! grep -q 'cat $(TOP)/VERSION' "$top/userspace/install.mk" ||
+   ! grep -q '\.\./VERSION' "$top/kernel/Kbuild"; then
+	echo "userspace/install.mk or kernel/Kbuild no longer read VERSION" >&2
+	rc=1
+fi
+
+[ $rc = 0 ] && echo "version $ver: VERSION, dkms.conf, debian/changelog and the spec agree"
 exit $rc
