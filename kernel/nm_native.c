@@ -331,6 +331,24 @@ static void nm_native_gone(struct netmap_adapter *na)
 	up->ifp = NULL;
 }
 
+/*
+ * The device moves to another network namespace (rtnl held; it was
+ * closed first): the fds bound in the old one lose their rings, which
+ * fail as for a vanished device, while the adapter stays the device's
+ * for binds in the new namespace.
+ */
+static void nm_native_moved(struct netmap_adapter *na)
+{
+	struct nm_adapter *up = &na->up;
+
+	ASSERT_RTNL();
+	if (!test_and_clear_bit(NAF_NETMAP_ON, &up->flags))
+		return;
+	nm_adapter_stop(up, NM_KR_ZOMBIE);
+	nm_native_off(na, true);
+	nm_native_purge(up);
+}
+
 /**
  * nm_native_netdev_event() - netdev notifier events for native ports
  * @dev: the device
@@ -346,7 +364,10 @@ void nm_native_netdev_event(struct net_device *dev, unsigned long event)
 		return;
 	switch (event) {
 	case NETDEV_UNREGISTER:
-		nm_native_gone(to_native(up));
+		if (READ_ONCE(dev->reg_state) == NETREG_UNREGISTERING)
+			nm_native_gone(to_native(up));
+		else
+			nm_native_moved(to_native(up));
 		break;
 	case NETDEV_GOING_DOWN:
 		if (test_bit(NAF_NETMAP_ON, &up->flags))

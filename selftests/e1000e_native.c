@@ -13,6 +13,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,6 +465,121 @@ TEST_F_TIMEOUT(e1k, host_rings, E1K_TIMEOUT)
 		ASSERT_LE(0, nmt_rx_consume(hrx, self->tag, &next));
 	}
 	EXPECT_EQ(20, next);
+}
+
+/*
+ * TX slots with a reserved or out-of-range buffer index, or a length
+ * beyond the buffer, are sent as nothing: no frame reaches B for them,
+ * the ring completes them, and good frames behind them go through.
+ */
+TEST_F_TIMEOUT(e1k, bad_tx_slots_send_nothing, E1K_TIMEOUT)
+{
+	static const uint32_t bad_idx[] = { 0, 1, 0xfffffff0u, 0 };
+	uint32_t saved[4], first, i, seq = 0, next = 0, others = 0;
+	struct netmap_ring *tx, *rx;
+	uint64_t deadline;
+
+	open_both(_metadata, self, NR_REG_ALL_NIC, NR_TX_RINGS_ONLY,
+		  NR_REG_ALL_NIC, NR_RX_RINGS_ONLY);
+	tx = nmt_first_ring(self->pa.nifp, NMT_TX);
+	rx = nmt_first_ring(self->pb.nifp, NMT_RX);
+	first = tx->cur;
+	for (i = 0; i < 4; i++) {
+		struct netmap_slot *slot = &tx->slot[tx->cur];
+
+		saved[i] = slot->buf_idx;
+		nmt_frame_fill(nmt_buf(tx, slot->buf_idx), 60, self->tag, 0);
+		if (i == 3) {
+			/* a good buffer, but a length no buffer has */
+			slot->len = tx->nr_buf_size + 1;
+		} else {
+			slot->buf_idx = bad_idx[i];
+			slot->len = 60;
+		}
+		tx->head = tx->cur = nmt_next(tx, tx->cur);
+	}
+	ASSERT_EQ(0, nmt_txsync(self->pa.fd));
+	/* completed: the kernel gives the slots back */
+	deadline = nmt_now_ms() + 10000;
+	while (nmt_next(tx, tx->tail) != tx->head && nmt_now_ms() < deadline) {
+		nmt_msleep(10);
+		ASSERT_EQ(0, nmt_txsync(self->pa.fd));
+	}
+	EXPECT_EQ(tx->head, nmt_next(tx, tx->tail));
+	for (i = 0; i < 4; i++)
+		tx->slot[(first + i) % tx->num_slots].buf_idx = saved[i];
+
+	/* good frames follow; only they arrive */
+	self->tag++;
+	deadline = nmt_now_ms() + 20000;
+	while (next < 20 && nmt_now_ms() < deadline) {
+		struct pollfd pfd = { .fd = self->pb.fd, .events = POLLIN };
+		uint32_t j;
+
+		if (seq < 20) {
+			nmt_tx_fill(tx, 20 - seq, 0, self->tag, &seq);
+			ASSERT_EQ(0, nmt_txsync(self->pa.fd));
+		}
+		poll(&pfd, 1, 100);
+		for (j = rx->head; j != rx->tail; j = nmt_next(rx, j)) {
+			uint32_t s;
+
+			if (nmt_frame_check(nmt_buf(rx, rx->slot[j].buf_idx),
+					    rx->slot[j].len, self->tag, &s) != 1)
+				others++;
+		}
+		ASSERT_LE(0, nmt_rx_consume(rx, self->tag, &next));
+	}
+	EXPECT_EQ(20, next);
+	EXPECT_EQ(0, others);
+}
+
+/*
+ * B moves to another network namespace: it stays native there (the
+ * adapter follows the device), and comes back.
+ */
+TEST_F_TIMEOUT(e1k, namespace_move, E1K_TIMEOUT)
+{
+	char ns[32];
+	struct netmap_ring *tx, *rx;
+	int home;
+
+	snprintf(ns, sizeof(ns), "nme1k%d", getpid());
+	ASSERT_EQ(0, nmt_sh("ip netns add %s && ip link set %s netns %s && "
+			    "ip -n %s link set %s up", ns, self->b, ns, ns,
+			    self->b));
+	home = open("/proc/self/ns/net", O_RDONLY);
+	ASSERT_LE(0, home);
+	ASSERT_EQ(0, nmt_netns_enter(ns));
+	ASSERT_EQ(0, nmt_port_open(&self->pb, self->b, NR_REG_ALL_NIC, 0,
+				   NR_RX_RINGS_ONLY));
+	ASSERT_EQ(0, nmt_netns_enter_fd(home));
+	/* /sys shows the namespace it was mounted in: ask ip instead */
+	ASSERT_EQ(0, nmt_sh("for i in $(seq 150); do ip -n %s link show %s | "
+			    "grep -q LOWER_UP && exit 0; sleep 0.1; done; "
+			    "exit 1", ns, self->b));
+	ASSERT_EQ(0, nmt_port_open(&self->pa, self->a, NR_REG_ALL_NIC, 0,
+				   NR_TX_RINGS_ONLY));
+	ASSERT_TRUE(carrier_wait(self->a, 15000));
+	tx = nmt_first_ring(self->pa.nifp, NMT_TX);
+	rx = nmt_first_ring(self->pb.nifp, NMT_RX);
+	EXPECT_EQ(50, nm_to_nm(self->pa.fd, tx, self->pb.fd, rx, 50, 0,
+			       self->tag));
+	/* moving back while bound: the old binding fails, nothing else */
+	ASSERT_EQ(0, nmt_sh("ip -n %s link set %s netns 1", ns, self->b));
+	EXPECT_NE(0, nmt_rxsync(self->pb.fd));
+	nmt_port_close(&self->pb);
+	close(home);
+	nmt_sh("ip netns del %s", ns);
+	ASSERT_EQ(0, nmt_sh("ip link set %s up", self->b));
+	ASSERT_TRUE(carrier_wait(self->b, 15000));
+	ASSERT_EQ(0, nmt_port_open(&self->pb, self->b, NR_REG_ALL_NIC, 0,
+				   NR_RX_RINGS_ONLY));
+	ASSERT_TRUE(carrier_wait(self->b, 15000));
+	rx = nmt_first_ring(self->pb.nifp, NMT_RX);
+	self->tag++;
+	EXPECT_EQ(50, nm_to_nm(self->pa.fd, tx, self->pb.fd, rx, 50, 0,
+			       self->tag));
 }
 
 TEST_HARNESS_MAIN
