@@ -291,6 +291,8 @@ void nm_host_uninit(void);
 /* nm_native.c: adapters of drivers using netmap_native.h */
 struct nm_adapter *nm_native_find(struct net_device *dev);
 void nm_native_netdev_event(struct net_device *dev, unsigned long event);
+void nm_native_for_each(void (*fn)(struct nm_adapter *na, void *arg),
+			void *arg);
 
 /* nm_pipe.c */
 struct nm_adapter *nm_pipe_lookup(struct net *net, const char *name,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /sys/kernel/debug/netmap/rings: one line per ring of every netdev port
- * in netmap mode, with the packets the kernel had to drop on it (queue
+ * (generic or native) in netmap mode, with the packets the kernel had to drop on it (queue
  * full, frame that could not be built or finished). Users can then tell
  * "the application was too slow" from "nothing arrived".
  *
@@ -41,6 +41,7 @@ static int nm_debugfs_rings_show(struct seq_file *m, void *v)
 	/* NAF_NETMAP_ON under rtnl guarantees the krings exist. */
 	rtnl_lock();
 	nm_netdev_for_each(nm_debugfs_port, m);
+	nm_native_for_each(nm_debugfs_port, m);
 	rtnl_unlock();
 	return 0;
 }

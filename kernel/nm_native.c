@@ -69,6 +69,23 @@ struct nm_adapter *nm_native_find(struct net_device *dev)
 	return NULL;
 }
 
+/**
+ * nm_native_for_each() - call @fn for every attached native adapter
+ * @fn: callback; must not sleep on anything that needs rtnl
+ * @arg: passed to @fn
+ *
+ * Context: rtnl held.
+ */
+void nm_native_for_each(void (*fn)(struct nm_adapter *na, void *arg),
+			void *arg)
+{
+	struct netmap_adapter *na;
+
+	ASSERT_RTNL();
+	list_for_each_entry(na, &nm_native_list, entry)
+		fn(&na->up, arg);
+}
+
 static void nm_native_sync_init(struct netmap_sync *s,
 				struct netmap_adapter *na,
 				struct nm_kring *kring, int flags)

@@ -26,6 +26,7 @@
 #include "kselftest_harness.h"
 
 #define ADMODE	"/sys/module/netmap/parameters/admode"
+#define RINGS_FILE	"/sys/kernel/debug/netmap/rings"
 /* Each reset of a NIC takes its link down for seconds under TCG. */
 #define E1K_TIMEOUT	180
 
@@ -114,13 +115,14 @@ FIXTURE(e1k)
 	char b[16];
 	struct nmt_port pa;	/* netmap port on A */
 	struct nmt_port pb;	/* netmap port on B */
+	struct nmt_port pc;	/* a second port, where a test needs one */
 	int sock;		/* packet socket, bound by the test */
 	uint32_t tag;
 };
 
 FIXTURE_SETUP(e1k)
 {
-	self->pa.fd = self->pb.fd = self->sock = -1;
+	self->pa.fd = self->pb.fd = self->pc.fd = self->sock = -1;
 	self->tag = nmt_tag();
 	if (!nmt_have_netmap())
 		SKIP(return, "no " NMT_DEV);
@@ -142,6 +144,7 @@ FIXTURE_TEARDOWN(e1k)
 {
 	nmt_port_close(&self->pa);
 	nmt_port_close(&self->pb);
+	nmt_port_close(&self->pc);
 	if (self->sock >= 0)
 		close(self->sock);
 	admode_set(0);
@@ -580,6 +583,87 @@ TEST_F_TIMEOUT(e1k, namespace_move, E1K_TIMEOUT)
 	self->tag++;
 	EXPECT_EQ(50, nm_to_nm(self->pa.fd, tx, self->pb.fd, rx, 50, 0,
 			       self->tag));
+}
+
+/* users= and drops= of "<port> <ring>" in the debugfs file; -1: absent */
+static long long ring_field(const char *port, const char *ring,
+			    const char *field)
+{
+	char line[256], want[128];
+	long long v = -1;
+	FILE *f = fopen(RINGS_FILE, "r");
+
+	if (!f)
+		return -1;
+	snprintf(want, sizeof(want), "%s %s ", port, ring);
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, field);
+
+		if (!strncmp(line, want, strlen(want)) && p)
+			v = atoll(p + strlen(field));
+	}
+	fclose(f);
+	return v;
+}
+
+/*
+ * The native port's rings are listed in /sys/kernel/debug/netmap/rings
+ * while it is in netmap mode, with their users and drops: what A's stack
+ * sends beyond what the unread host RX ring holds is counted there, and
+ * delivered + dropped accounts for every frame.
+ */
+TEST_F_TIMEOUT(e1k, rings_in_debugfs, E1K_TIMEOUT)
+{
+	uint8_t frame[NMT_FRAME_MAX];
+	struct netmap_ring *hrx;
+	uint32_t seq, next = 0;
+	long long drops;
+	uint64_t deadline;
+	int got;
+
+	if (access(RINGS_FILE, R_OK))
+		SKIP(return, "no %s (debugfs not mounted?)", RINGS_FILE);
+	EXPECT_EQ(-1, ring_field(self->a, "RX0", "users="));
+	ASSERT_EQ(0, nmt_port_open(&self->pa, self->a, NR_REG_NIC_SW, 0, 0));
+	ASSERT_EQ(0, nmt_port_open(&self->pc, self->a, NR_REG_ALL_NIC, 0,
+				   NR_TX_RINGS_ONLY));
+	EXPECT_EQ(2, ring_field(self->a, "TX0", "users="));
+	EXPECT_EQ(1, ring_field(self->a, "RX0", "users="));
+	EXPECT_EQ(1, ring_field(self->a, "TX1^", "users="));
+	EXPECT_EQ(1, ring_field(self->a, "RX1^", "users="));
+	EXPECT_EQ(0, ring_field(self->a, "RX1^", "drops="));
+	nmt_port_close(&self->pc);
+	EXPECT_EQ(1, ring_field(self->a, "TX0", "users="));
+
+	hrx = nmt_ring(self->pa.nifp, NMT_RX, self->pa.nifp->ni_rx_rings);
+	ASSERT_NE(NULL, hrx);
+	self->sock = nmt_pkt_open(NULL, self->a);
+	ASSERT_LE(0, self->sock);
+	/* nobody reads the host RX ring: it holds one ring's worth */
+	for (seq = 0; seq < 3 * hrx->num_slots; seq++) {
+		nmt_frame_fill(frame, 60, self->tag, seq);
+		ASSERT_EQ(0, nmt_pkt_send(self->sock, frame, 60));
+	}
+	deadline = nmt_now_ms() + 10000;
+	for (;;) {
+		ASSERT_EQ(0, nmt_rxsync(self->pa.fd));
+		got = nmt_rx_consume(hrx, self->tag, &next);
+		ASSERT_LE(0, got) TH_LOG("damaged or reordered frame");
+		drops = ring_field(self->a, "RX1^", "drops=");
+		if ((got == 0 && next + drops >= seq) ||
+		    nmt_now_ms() > deadline)
+			break;
+	}
+	TH_LOG("host RX: delivered %u, dropped %lld of %u", next, drops, seq);
+	EXPECT_LT(0, drops);
+	EXPECT_GE(hrx->num_slots, next);
+	/* the stack's own chatter (IPv6) may add a few drops */
+	EXPECT_LE(seq, next + drops);
+	EXPECT_GE(seq + 16, next + drops);
+
+	/* the port leaves the file with its last user */
+	nmt_port_close(&self->pa);
+	EXPECT_EQ(-1, ring_field(self->a, "RX0", "users="));
 }
 
 TEST_HARNESS_MAIN
