@@ -121,6 +121,11 @@ struct nm_kring {
  *	Called under kring->sync_lock.
  * @config: refresh ring and slot counts from the device (may be NULL).
  *	Called under nm_core_lock while no fd is bound.
+ * @rings_update: the set of krings with a ring changed while in netmap
+ *	mode (may be NULL): another fd bound rings nobody used, or the last
+ *	user of some rings left. Rings being released have ->on false and
+ *	still exist, so the adapter can stop using them before they are
+ *	freed. Called under nm_core_lock.
  * @krings_create: type-specific kring setup after the arrays exist.
  * @krings_delete: undo @krings_create.
  * @dtor: release type-specific state when the last reference goes.
@@ -130,6 +135,7 @@ struct nm_adapter_ops {
 	int (*txsync)(struct nm_kring *kring, int flags);
 	int (*rxsync)(struct nm_kring *kring, int flags);
 	int (*config)(struct nm_adapter *na);
+	int (*rings_update)(struct nm_adapter *na);
 	int (*krings_create)(struct nm_adapter *na);
 	void (*krings_delete)(struct nm_adapter *na);
 	void (*dtor)(struct nm_adapter *na);

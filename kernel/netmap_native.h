@@ -23,8 +23,11 @@
  *    index the application wrote: a bad index never reaches the device
  *    (it gives buffer 0, a reserved buffer that is always mapped).
  *
- * The last fd leaving calls ->reg(off): the driver goes back to its own
- * buffers, then netmap unmaps the pool.
+ * When fds bind rings nobody had bound, or the last fd of some rings
+ * leaves, while others stay, ->reg(on) is called again: the driver
+ * reinitialises its rings as on entry. The last fd leaving calls
+ * ->reg(off): the driver goes back to its own buffers, then netmap unmaps
+ * the pool.
  *
  * Slot and descriptor indices: the ring of netmap slot k is programmed
  * into descriptor (k - hwofs) mod n, where hwofs is what netmap_reset()
@@ -89,7 +92,12 @@ struct netmap_sync {
  *	reinitialise them (calling netmap_reset()). Called in process
  *	context with rtnl held; the buffers are mapped for DMA before
  *	@on = true and unmapped only after @on = false returned. Return 0 or
- *	a negative errno (then netmap mode is not entered).
+ *	a negative errno (then netmap mode is not entered). Also called
+ *	with @on true while already in netmap mode, when fds bind rings
+ *	nobody had bound or the last fd of some rings leaves: reinitialise
+ *	every ring again the same way; netmap_reset() tells which rings use
+ *	netmap buffers from now on (a ring being released must stop using
+ *	them before @reg returns: its buffers are freed next).
  * @txsync: see struct netmap_sync. Called in process context, one at a
  *	time per ring. Return 0, or a negative errno (the ring is not
  *	updated).

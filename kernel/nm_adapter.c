@@ -504,6 +504,7 @@ static void nm_adapter_deactivate(struct nm_adapter *na)
 static void nm_krings_release(struct nm_adapter *na, const u32 *first,
 			      const u32 *last, bool exclusive)
 {
+	bool unused = false;
 	enum nm_dir d;
 	u32 i;
 
@@ -515,8 +516,18 @@ static void nm_krings_release(struct nm_adapter *na, const u32 *first,
 		if (--kring->users)
 			continue;
 		WRITE_ONCE(kring->on, false);
-		if (na->active_fds == 0)
-			continue;	/* deactivate frees it all */
+		unused = true;
+	}
+	if (!unused || na->active_fds == 0)
+		return;		/* deactivate frees it all */
+	/* The adapter stops using the rings before their buffers go. */
+	if (test_bit(NAF_NETMAP_ON, &na->flags) && na->ops->rings_update)
+		na->ops->rings_update(na);
+	nm_for_each_bound(d, i, first, last) {
+		struct nm_kring *kring = &na->rings[d][i];
+
+		if (kring->users)
+			continue;
 		mutex_lock(&kring->sync_lock);
 		skb_queue_purge(&kring->rx_queue);
 		nm_ring_delete(na, kring);
@@ -524,13 +535,15 @@ static void nm_krings_release(struct nm_adapter *na, const u32 *first,
 	}
 }
 
+/* Sets *created if a ring had to be made (nobody used it before). */
 static int nm_krings_claim(struct nm_adapter *na, const u32 *first,
-			   const u32 *last, bool exclusive)
+			   const u32 *last, bool exclusive, bool *created)
 {
 	enum nm_dir d;
 	u32 i;
 	int err;
 
+	*created = false;
 	nm_for_each_bound(d, i, first, last)
 		na->rings[d][i].users++;
 
@@ -541,6 +554,7 @@ static int nm_krings_claim(struct nm_adapter *na, const u32 *first,
 			err = nm_ring_create(na, kring);
 			if (err)
 				goto err_release;
+			*created = true;
 		}
 	}
 	/* Only once every ring exists: the failure path above is simple. */
@@ -659,6 +673,7 @@ int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 	struct netmap_if *nifp;
 	struct nm_adapter *na;
 	bool activated = false;
+	bool created;
 	int err;
 
 	mutex_lock(&nm_core_lock);
@@ -712,7 +727,7 @@ int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 	err = nm_check_exclusive(na, first, last, exclusive);
 	if (err)
 		goto out_deactivate;
-	err = nm_krings_claim(na, first, last, exclusive);
+	err = nm_krings_claim(na, first, last, exclusive, &created);
 	if (err)
 		goto out_deactivate;
 	err = -ENOMEM;
@@ -721,6 +736,11 @@ int nm_bind(struct nm_priv *priv, struct nmreq_header *hdr,
 		goto out_release;
 	if (!test_bit(NAF_NETMAP_ON, &na->flags)) {
 		err = na->ops->reg(na, true);
+		if (err)
+			goto out_if;
+	} else if (created && na->ops->rings_update) {
+		/* Rings nobody used until now: the adapter takes them up. */
+		err = na->ops->rings_update(na);
 		if (err)
 			goto out_if;
 	}

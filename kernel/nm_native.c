@@ -258,6 +258,24 @@ out:
 	return err;
 }
 
+/*
+ * Another fd bound rings nobody used, or the last user of some left,
+ * while in netmap mode: the driver reinitialises its rings as on entry,
+ * so that netmap_reset() programs exactly the rings that exist and are
+ * not being released.
+ */
+static int nm_native_rings_update(struct nm_adapter *up)
+{
+	struct netmap_adapter *na = to_native(up);
+	int err = 0;
+
+	rtnl_lock();
+	if (test_bit(NAF_NETMAP_ON, &up->flags))
+		err = na->info.ops->reg(na->info.dev, true);
+	rtnl_unlock();
+	return err;
+}
+
 static int nm_native_config(struct nm_adapter *up)
 {
 	struct netmap_adapter *na = to_native(up);
@@ -310,6 +328,7 @@ static const struct nm_adapter_ops nm_native_ops = {
 	.txsync		= nm_native_txsync,
 	.rxsync		= nm_native_rxsync,
 	.config		= nm_native_config,
+	.rings_update	= nm_native_rings_update,
 	.dtor		= nm_native_dtor,
 };
 
@@ -535,8 +554,9 @@ EXPORT_SYMBOL_GPL(netmap_active);
  *
  * Context: process context.
  * Return: true if the ring must use the netmap buffers of @s, false if
- * the driver uses its own (not in netmap mode, no fd binds the ring, or
- * the ring no longer has the size netmap mode was entered with).
+ * the driver uses its own (not in netmap mode, no fd binds the ring or
+ * its last fd is leaving, or the ring no longer has the size netmap mode
+ * was entered with).
  */
 bool netmap_reset(struct netmap_adapter *na, enum netmap_ring_dir dir,
 		  u32 qid, u32 num_desc, struct netmap_sync *s)
@@ -550,7 +570,8 @@ bool netmap_reset(struct netmap_adapter *na, enum netmap_ring_dir dir,
 		goto off;
 	kring = &na->up.rings[dir][qid];
 	mutex_lock(&kring->sync_lock);
-	if (!kring->ring) {
+	/* Not bound, or its last user is leaving (the ring goes next). */
+	if (!kring->ring || !READ_ONCE(kring->on)) {
 		mutex_unlock(&kring->sync_lock);
 		goto off;
 	}

@@ -585,6 +585,101 @@ TEST_F_TIMEOUT(e1k, namespace_move, E1K_TIMEOUT)
 			       self->tag));
 }
 
+/*
+ * B's stack sends n frames to A (packet socket sock on B), received on
+ * netmap RX ring rx of fd; at most 32 in flight. Returns the number
+ * received in order and intact, -1 on a bad frame.
+ */
+static int stack_b_to_nm(int sock, int fd, struct netmap_ring *rx,
+			 uint32_t n, uint32_t tag)
+{
+	uint8_t frame[NMT_FRAME_MAX];
+	uint64_t deadline = nmt_now_ms() + 20000;
+	uint32_t seq = 0, next = 0;
+
+	while (next < n && nmt_now_ms() < deadline) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		while (seq < n && seq - next < 32) {
+			nmt_frame_fill(frame, nmt_frame_len(seq), tag, seq);
+			if (nmt_pkt_send(sock, frame, nmt_frame_len(seq)))
+				return -1;
+			seq++;
+		}
+		poll(&pfd, 1, 100);
+		if (nmt_rx_consume(rx, tag, &next) < 0)
+			return -1;
+	}
+	return next;
+}
+
+/*
+ * Rings bound by a second fd while a first one keeps the port in netmap
+ * mode are programmed for it: the first fd binds A's host rings only,
+ * so A's hardware RX ring starts with the driver; a second fd binding it
+ * receives what B's stack sends.
+ */
+TEST_F_TIMEOUT(e1k, rings_bound_later, E1K_TIMEOUT)
+{
+	struct netmap_ring *rx;
+
+	ASSERT_EQ(0, nmt_port_open(&self->pa, self->a, NR_REG_SW, 0, 0));
+	ASSERT_TRUE(carrier_wait(self->a, 15000));
+	self->sock = nmt_pkt_open(NULL, self->b);
+	ASSERT_LE(0, self->sock);
+
+	ASSERT_EQ(0, nmt_port_open(&self->pc, self->a, NR_REG_ALL_NIC, 0,
+				   NR_RX_RINGS_ONLY));
+	ASSERT_TRUE(carrier_wait(self->a, 15000));
+	rx = nmt_first_ring(self->pc.nifp, NMT_RX);
+	ASSERT_NE(NULL, rx);
+	EXPECT_EQ(60, stack_b_to_nm(self->sock, self->pc.fd, rx, 60,
+				    self->tag));
+	/* the host rings were not disturbed */
+	EXPECT_EQ(0, nmt_txsync(self->pa.fd));
+	EXPECT_EQ(0, nmt_rxsync(self->pa.fd));
+}
+
+/*
+ * The last fd of a hardware ring leaves while another fd keeps the port
+ * in netmap mode: the ring goes back to the driver (A's stack receives
+ * again) instead of keeping netmap buffers that were freed.
+ */
+TEST_F_TIMEOUT(e1k, rings_released_early, E1K_TIMEOUT)
+{
+	uint8_t frame[NMT_FRAME_MAX];
+	struct netmap_ring *rx;
+	uint32_t seq, next = 0;
+	int ta;
+
+	ASSERT_EQ(0, nmt_port_open(&self->pc, self->a, NR_REG_ALL_NIC, 0,
+				   NR_RX_RINGS_ONLY));
+	ASSERT_TRUE(carrier_wait(self->a, 15000));
+	self->sock = nmt_pkt_open(NULL, self->b);
+	ASSERT_LE(0, self->sock);
+	rx = nmt_first_ring(self->pc.nifp, NMT_RX);
+	ASSERT_NE(NULL, rx);
+	EXPECT_EQ(20, stack_b_to_nm(self->sock, self->pc.fd, rx, 20,
+				    self->tag));
+
+	ASSERT_EQ(0, nmt_port_open(&self->pa, self->a, NR_REG_SW, 0, 0));
+	nmt_port_close(&self->pc);
+	ASSERT_TRUE(carrier_wait(self->a, 15000));
+	ta = nmt_pkt_open(NULL, self->a);
+	ASSERT_LE(0, ta);
+	self->tag++;
+	for (seq = 0; seq < 30; seq++) {
+		nmt_frame_fill(frame, nmt_frame_len(seq), self->tag, seq);
+		ASSERT_EQ(0, nmt_pkt_send(self->sock, frame,
+					  nmt_frame_len(seq)));
+	}
+	nmt_pkt_collect(ta, self->tag, &next, 30, 5000);
+	EXPECT_EQ(30, next) TH_LOG("A's stack got %u of 30 frames", next);
+	close(ta);
+	EXPECT_EQ(0, nmt_txsync(self->pa.fd));
+	EXPECT_EQ(0, nmt_rxsync(self->pa.fd));
+}
+
 /* users= and drops= of "<port> <ring>" in the debugfs file; -1: absent */
 static long long ring_field(const char *port, const char *ring,
 			    const char *field)
