@@ -43,6 +43,14 @@ build_module "$k" >/dev/null || {
 	echo "bench: netmap.ko does not build for $k (build/$k/build.log)" >&2
 	exit 1
 }
+# The netmap-enabled e1000e for the native-vs-generic candidates; without
+# it they are skipped.
+e1k=()
+if build_e1000e "$k" >/dev/null; then
+	e1k=(-K "$B/$k/e1000e.ko")
+else
+	echo "bench: no netmap-enabled e1000e for $k (build/$k/e1000e-build.log): e1k-* skipped" >&2
+fi
 
 accel=tcg
 opts=(-c 2 -m 2G)
@@ -57,7 +65,7 @@ echo "sh /root/bench/run.sh ${BENCH_ARGS:-}" > "$dir/run.sh"
 "$top/vm/mkinitramfs.sh" -k "$k" -o "$dir/initrd" -M "$B/$k/netmap.ko" \
 	-t "$B/selftests" -c "$dir/vm.conf" -s "$B/stage" \
 	-b "$top/selftests/guest-bins" -r "$dir/run.sh" -f "$B/bench" \
-	-d pktgen || exit 1
+	-d pktgen "${e1k[@]}" || exit 1
 
 echo "# bench: $k, $accel${BENCH_ARGS:+, run.sh $BENCH_ARGS}; host load now: $(cut -d' ' -f1-3 /proc/loadavg)"
 t0=$(now)

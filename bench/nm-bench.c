@@ -10,6 +10,10 @@
  *		receiver (measured) on CPU -C, both as in tx / rx
  *   pipe1	the same pipe from one thread: queue BATCH, TXSYNC, RXSYNC,
  *		consume what arrived
+ *   hold	netmap:IFNAME bound and left alone for -d seconds (or until
+ *		SIGTERM), "holding" printed once bound: keeps a port in
+ *		netmap mode, so that the device reset of entering it (native
+ *		adapters) happens before a measurement rather than in it
  *
  * Transmit buffers are filled with the frame once at start, as TX_RING's
  * are in afp-bench; per packet only the slot length is written.
@@ -23,7 +27,7 @@
 #define NETMAP_WITH_LIBS
 #include <net/netmap_user.h>
 
-#define MODES "tx rx pipe pipe1"
+#define MODES "tx rx pipe pipe1 hold"
 
 static unsigned char frame[BENCH_MAXLEN];
 static volatile int stop;
@@ -188,6 +192,19 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tx.o = rx.o = &o;
 
+	if (!strcmp(o.mode, "hold")) {
+		struct nm_desc *d = port_open(o.ifname);
+		struct timespec ts = {
+			.tv_sec = (time_t)o.secs,
+			.tv_nsec = (long)((o.secs - (time_t)o.secs) * 1e9),
+		};
+
+		printf("holding %s\n", o.ifname);
+		while (nanosleep(&ts, &ts) && errno == EINTR)
+			;
+		nm_close(d);
+		return 0;
+	}
 	if (!strcmp(o.mode, "tx") || !strcmp(o.mode, "rx")) {
 		struct loop *l = o.mode[0] == 't' ? &tx : &rx;
 

@@ -28,6 +28,18 @@
 # CPU 0: pktgen cannot be used there, its shared skbs crash Debian 6.1 in
 # pskb_expand_head() once generic XDP (xsk-rx) runs on the receiving end.
 #
+# Native against generic on the same NIC: when the guest has two e1000e
+# NICs cabled to each other (vm/run-vm.sh) and the netmap-enabled e1000e
+# driver (drivers/e1000e-netmap), the e1k-* candidates run nm-bench on
+# them, once with the native adapter (netmap's admode=1) and once with the
+# generic one (admode=2): TX on the first NIC counted at the second
+# (promiscuous, so the frames reach its rx_packets), RX on the second
+# under the same AF_PACKET generator on the first. Entering netmap mode
+# resets an e1000e (link down for seconds under TCG): a holder
+# (nm-bench hold) binds the port first and the measurement starts once
+# both links are up again. The e1k candidates are skipped without the
+# NICs.
+#
 # Output lines (key=value):
 #   env ...		kernel, clocksource, vCPUs, TSC
 #   run cand= kind=tx|rx|pipe size= batch= rep= pkts= calls= secs= cyc=
@@ -72,6 +84,43 @@ mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 modprobe pktgen 2>/dev/null
 pg=/proc/net/pktgen
 
+# e1000e_find: the two e1000e NICs (name order) in e1a, e1b, if the
+# netmap-enabled driver drives them.
+e1a= e1b= e1k_modprobed=
+e1000e_find() {
+	if [ ! -d /sys/module/e1000e ]; then
+		modprobe e1000e 2>/dev/null || return 1
+		e1k_modprobed=1
+	fi
+	[ -e /sys/module/netmap/holders/e1000e ] || return 1
+	for d in /sys/class/net/*; do
+		drv=$(readlink "$d/device/driver" 2>/dev/null) || continue
+		[ "${drv##*/}" = e1000e ] || continue
+		if [ -z "$e1a" ]; then e1a=${d##*/}; elif [ -z "$e1b" ]; then e1b=${d##*/}; fi
+	done
+	[ -n "$e1b" ]
+}
+# carrier_wait IF...: up to 20 s for each link.
+carrier_wait() {
+	for i in "$@"; do
+		t=0
+		while [ "$(cat "/sys/class/net/$i/carrier" 2>/dev/null)" != 1 ]; do
+			[ $t -ge 200 ] && { echo "run.sh: no carrier on $i" >&2; return 1; }
+			sleep 0.1
+			t=$((t + 1))
+		done
+	done
+}
+if e1000e_find; then
+	for i in "$e1a" "$e1b"; do
+		echo 1 > "/proc/sys/net/ipv6/conf/$i/disable_ipv6" 2>/dev/null
+		ip link set "$i" up
+	done
+	ip link set "$e1b" promisc on
+	carrier_wait "$e1a" "$e1b" || e1b=
+fi
+admode=/sys/module/netmap/parameters/admode
+
 cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)
 echo "env kernel=$(uname -r) vcpus=$ncpu clocksource=$cs" \
      "tsc_mhz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9.]*\) MHz.*/\1/p' | head -n 1)" \
@@ -90,10 +139,12 @@ busy_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 tsc_hz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9.]*\) MHz.*/\1/p' | head -n 1 |
 	 awk '{ printf "%.0f", $1 * 1e6 }')
 
+# The pair a candidate runs on: tif transmits, pif receives.
+tif=bv0 pif=bv1
 snap() {
-	s_peer=$(stat_of bv1 rx_packets)
-	s_vtx=$(stat_of bv0 tx_dropped)
-	s_vrx=$(stat_of bv1 rx_dropped)
+	s_peer=$(stat_of $pif rx_packets)
+	s_vtx=$(stat_of $tif tx_dropped)
+	s_vrx=$(stat_of $pif rx_dropped)
 	s_sn=$(softnet_drops)
 	s_busy=$(busy_jiffies)
 }
@@ -150,7 +201,45 @@ candidates() {
 	xsk-rx rx 1 xsk-bench rx -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
 	nm-pipe pipe 1 nm-bench pipe -i bp -c 0 -C RXCPU -b BATCH -l LEN -d SECS
 	nm-pipe1 pipe 1 nm-bench pipe1 -i bp -c 0 -b BATCH -l LEN -d SECS
+	e1k-native-tx tx 1 nm-bench tx -i E1KA -c 0 -b BATCH -l LEN -d SECS
+	e1k-generic-tx tx 1 nm-bench tx -i E1KA -c 0 -b BATCH -l LEN -d SECS
+	e1k-native-rx rx 1 nm-bench rx -i E1KB -c RXCPU -b BATCH -l LEN -d SECS
+	e1k-generic-rx rx 1 nm-bench rx -i E1KB -c RXCPU -b BATCH -l LEN -d SECS
 	EOF
+}
+
+# e1k_hold NAME: netmap's adapter choice for an e1k candidate, and its
+# port held in netmap mode (on the NIC it measures) with both links up.
+e1k_hold() {
+	case $1 in
+	e1k-native-*) echo 1 > $admode ;;
+	*) echo 2 > $admode ;;
+	esac
+	hif=$e1a
+	case $1 in *-rx) hif=$e1b ;; esac
+	"$here/nm-bench" hold -i "$hif" -d 3600 > "$out.hold" 2>&1 &
+	hold=$!
+	t=0
+	until grep -q '^holding' "$out.hold"; do
+		kill -0 $hold 2>/dev/null && [ $t -lt 300 ] || {
+			sed 's/^/#   hold: /' "$out.hold"
+			e1k_release
+			return 1
+		}
+		sleep 0.1
+		t=$((t + 1))
+	done
+	carrier_wait "$e1a" "$e1b"
+}
+# e1k_release: the holder leaves (the NIC goes back to its driver, links
+# come up again), netmap chooses adapters as by default again.
+e1k_release() {
+	[ -n "$hold" ] || return 0
+	kill -TERM $hold 2>/dev/null
+	wait $hold 2>/dev/null
+	hold=
+	echo 0 > $admode
+	carrier_wait "$e1a" "$e1b"
 }
 
 out=$(mktemp)
@@ -165,7 +254,18 @@ measure() {
 		echo "skip cand=$name reason=not-built"
 		return
 	fi
-	cmd=$(echo "$cmd" | sed "s/BATCH/$batch/; s/LEN/$size/; s/SECS/$secs/; s/RXCPU/$rxcpu/")
+	tif=bv0 pif=bv1 hold=
+	case $name in
+	e1k-*)
+		[ -n "$e1b" ] || { echo "skip cand=$name reason=no-e1000e-pair"; return; }
+		tif=$e1a pif=$e1b
+		e1k_hold "$name" || {
+			echo "fail cand=$name size=$size batch=$batch rep=$rep rc=hold"
+			return
+		}
+		;;
+	esac
+	cmd=$(echo "$cmd" | sed "s/BATCH/$batch/; s/LEN/$size/; s/SECS/$secs/; s/RXCPU/$rxcpu/; s/E1KA/$e1a/; s/E1KB/$e1b/")
 	: > "$out"
 	[ "$name" = pktgen ] && pg_setup "$size"
 	snap
@@ -196,7 +296,7 @@ measure() {
 		wait $rcv || rc=$?
 	elif [ "$kind" = rx ]; then
 		# The generator runs first and until the receiver is done.
-		"$here/afp-bench" sendmmsg -i bv0 -c 0 -b 512 -l "$size" \
+		"$here/afp-bench" sendmmsg -i $tif -c 0 -b 512 -l "$size" \
 			-d 3600 > "$out.gen" 2>&1 &
 		gen=$!
 		sleep 0.5
@@ -213,7 +313,10 @@ measure() {
 	xsk-*) ip link set dev bv1 xdpgeneric off 2>/dev/null ;;
 	esac
 	sleep 0.1	# frames in flight reach the counters
-	peer=$(($(stat_of bv1 rx_packets) - s_peer))
+	peer=$(($(stat_of $pif rx_packets) - s_peer))
+	vtxdrop=$(($(stat_of $tif tx_dropped) - s_vtx))
+	vrxdrop=$(($(stat_of $pif rx_dropped) - s_vrx))
+	e1k_release
 	# RX: what the generator sent in as long as the receiver measured.
 	[ "$kind" = rx ] && peer=$(awk -v s="$(sed -n 's/^result .*secs=\([0-9.]*\).*/\1/p' "$out")" '
 		$1 == "result" { split($2, p, "="); split($4, t, "=");
@@ -226,8 +329,7 @@ measure() {
 		return
 	fi
 	echo "run cand=$name kind=$kind size=$size batch=$batch rep=$rep $res" \
-	     "peer=$peer vtxdrop=$(($(stat_of bv0 tx_dropped) - s_vtx))" \
-	     "vrxdrop=$(($(stat_of bv1 rx_dropped) - s_vrx))" \
+	     "peer=$peer vtxdrop=$vtxdrop vrxdrop=$vrxdrop" \
 	     "sndrop=$(($(softnet_drops) - s_sn))"
 	sed -n "s/^sample \([0-9]*\) \([0-9]*\)/sample cand=$name size=$size batch=$batch rep=$rep sec=\1 pkts=\2/p" "$out"
 	sed -n "s/^thread /thread cand=$name size=$size batch=$batch rep=$rep /p" "$out"
@@ -257,6 +359,7 @@ while [ $rep -le "$sreps" ]; do
 	done
 	rep=$((rep + 1))
 done
-rm -f "$out" "$out.gen"
+rm -f "$out" "$out.gen" "$out.hold"
 ip link del bv0
+[ -n "$e1k_modprobed" ] && rmmod e1000e
 echo "done"

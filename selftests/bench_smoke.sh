@@ -9,7 +9,9 @@
 #
 # The bench programs come from `make -C bench` (make check copies them to
 # /root/bench in the guest; BENCH_DIR= elsewhere). AF_XDP candidates are
-# reported as skipped, with the reason, when the kernel refuses them.
+# reported as skipped, with the reason, when the kernel refuses them; the
+# native-against-generic e1000e candidates (e1k-*) likewise when the guest
+# lacks the two cabled e1000e NICs or the netmap-enabled e1000e driver.
 . "$(dirname "$0")/lib/nm.sh"
 
 nm_require_root
@@ -19,9 +21,10 @@ bench=${BENCH_DIR:-/root/bench}
 
 log=$(mktemp)
 cands="nm-tx pktgen afp-send afp-sendmmsg afp-txring pcap-inject xsk-tx
-nm-rx afp-recv afp-recvmmsg afp-tpv3 pcap-dispatch xsk-rx nm-pipe nm-pipe1"
+nm-rx afp-recv afp-recvmmsg afp-tpv3 pcap-dispatch xsk-rx nm-pipe nm-pipe1
+e1k-native-tx e1k-generic-tx e1k-native-rx e1k-generic-rx"
 
-tap_plan 18
+tap_plan 22
 tap_check "bench/run.sh -s completes" sh -c "sh '$bench/run.sh' -s > '$log' 2>&1; rc=\$?; cat '$log'; exit \$rc"
 tap_check "environment line (kernel, vCPUs, clocksource)" \
 	grep -E '^env kernel=[^ ]+ vcpus=[0-9]+ clocksource=[a-z_-]+ ' "$log"
@@ -51,6 +54,11 @@ for c in $cands; do
 	xsk-*)
 		if ! grep -q "^run cand=$c " "$log"; then
 			tap_skip "$c reports a rate" "AF_XDP unavailable: $(grep -E "^(skip|fail) cand=$c " "$log" | head -n 1)"
+			continue
+		fi ;;
+	e1k-*)
+		if grep -q "^skip cand=$c reason=no-e1000e-pair" "$log"; then
+			tap_skip "$c reports a rate" "no pair of netmap-enabled e1000e NICs"
 			continue
 		fi ;;
 	esac
