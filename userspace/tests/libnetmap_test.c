@@ -10,32 +10,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "libnetmap.h"
+#include "tap.h"
 
-static int tests, failures;
-
-static void ok(int cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (!cond)
-		failures++;
-	printf("%sok %d - ", cond ? "" : "not ", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 /* A private context: counts messages and allocations. */
 static int messages, allocs;
@@ -637,7 +619,5 @@ int main(void)
 	test_offset_extmem();
 	test_lifecycle();
 	test_mmap_inject();
-	printf("1..%d\n", tests);
-	printf("# %d passed, %d failed\n", tests - failures, failures);
-	return failures ? 1 : 0;
+	return tap_done();
 }

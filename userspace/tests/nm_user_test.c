@@ -14,9 +14,9 @@
 #define NETMAP_DEVICE_NAME "/nonexistent/netmap"
 #include <net/netmap_user.h>
 
-#include <stdarg.h>
 
 #include "nm_user_test.h"
+#include "tap.h"
 
 #ifdef __cplusplus
 #define STATIC_ASSERT(c) static_assert(c, #c)
@@ -41,24 +41,6 @@ STATIC_ASSERT(offsetof(struct nm_desc, st) == 236);
 STATIC_ASSERT(offsetof(struct nm_desc, msg) == 248);
 #endif
 
-static int tests, failures;
-
-static void ok(int cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (!cond)
-		failures++;
-	printf("%sok %d - ", cond ? "" : "not ", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 /*
  * The fake port: one region holding a netmap_if with 2 TX + 1 host TX and
@@ -589,7 +571,5 @@ int main(void)
 	test_dispatch();
 	test_close();
 	test_parser();
-	printf("1..%d\n", tests);
-	printf("# %d passed, %d failed\n", tests - failures, failures);
-	return failures ? 1 : 0;
+	return tap_done();
 }

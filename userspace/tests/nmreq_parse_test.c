@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "libnetmap.h"
+#include "tap.h"
 
-static int tests, failures;
 
 #define MEM_PRESET	0	/* nr_mem_id before decoding */
 #define TEN		"abcdefghij"
@@ -82,12 +82,9 @@ static const struct {
 	{ "netmap:" NAME63 "d", 0, NULL, 0, 0, 0, 0, NULL },
 };
 
-static void ok(int cond, const char *what, const char *spec)
+static void check(int cond, const char *what, const char *spec)
 {
-	tests++;
-	if (!cond)
-		failures++;
-	printf("%sok %d - %s '%s'\n", cond ? "" : "not ", tests, what, spec);
+	ok(cond, "%s '%s'", what, spec);
 }
 
 static int decode(const char *spec, struct nmreq_header *h,
@@ -116,17 +113,17 @@ static void test_untouched(void)
 
 	memset(&h, 0x5a, sizeof(h));
 	h0 = h;
-	ok(nmreq_header_decode(&p, &h, NULL) < 0 && errno == EINVAL &&
+	check(nmreq_header_decode(&p, &h, NULL) < 0 && errno == EINVAL &&
 	   !strcmp(p, "netmap:{") && !memcmp(&h, &h0, sizeof(h)),
 	   "header decode failure changes nothing:", "netmap:{");
 	memset(&r, 0x5a, sizeof(r));
 	r0 = r;
-	ok(nmreq_register_decode(&q, &r, NULL) < 0 && errno == EINVAL &&
+	check(nmreq_register_decode(&q, &r, NULL) < 0 && errno == EINVAL &&
 	   !strcmp(q, "-x") && !memcmp(&r, &r0, sizeof(r)),
 	   "register decode failure changes nothing:", "-x");
 	r.nr_mem_id = 3;
 	q = "@2";
-	ok(nmreq_register_decode(&q, &r, NULL) < 0,
+	check(nmreq_register_decode(&q, &r, NULL) < 0,
 	   "@N conflicting with a preset mem_id is refused:", "@2");
 }
 
@@ -148,10 +145,10 @@ static void test_ctx(void)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.error = count_error;
 	nmreq_header_decode(&p, &h, &ctx);
-	ok(messages == 0, "verbose 0: no message for", p);
+	check(messages == 0, "verbose 0: no message for", p);
 	ctx.verbose = 1;
 	nmreq_header_decode(&p, &h, &ctx);
-	ok(messages == 1, "verbose 1: one message through ctx->error for", p);
+	check(messages == 1, "verbose 1: one message through ctx->error for", p);
 }
 
 int main(void)
@@ -166,10 +163,10 @@ int main(void)
 		int ret = decode(t[i].spec, &h, &r, &rest);
 
 		if (!t[i].ok) {
-			ok(ret < 0 && errno == EINVAL, "reject", t[i].spec);
+			check(ret < 0 && errno == EINVAL, "reject", t[i].spec);
 			continue;
 		}
-		ok(ret == 0 && !strcmp(h.nr_name, t[i].name) &&
+		check(ret == 0 && !strcmp(h.nr_name, t[i].name) &&
 		   r.nr_mode == t[i].mode && r.nr_ringid == t[i].ringid &&
 		   r.nr_flags == t[i].flags && r.nr_mem_id == t[i].mem_id &&
 		   !strcmp(rest, t[i].rest) && h.nr_version == NETMAP_API &&
@@ -187,7 +184,5 @@ int main(void)
 	}
 	test_untouched();
 	test_ctx();
-	printf("1..%d\n", tests);
-	printf("# %d passed, %d failed\n", tests - failures, failures);
-	return failures ? 1 : 0;
+	return tap_done();
 }
