@@ -9,8 +9,8 @@
 nm_require_root
 nm_require nmpcap
 [ -c /dev/netmap ] || tap_skip_all "no /dev/netmap"
-for t in /usr/lib/*/netmap/selftests/pcap_api_test \
-	 /usr/local/lib/*/netmap/selftests/pcap_api_test; do
+for t in /usr/libexec/netmap/pcap_api_test \
+	 /usr/local/libexec/netmap/pcap_api_test; do
 	[ -x "$t" ] && { nmpcap "$t" "nmpa$$"; exit $?; }
 done
-tap_skip_all "pcap_api_test is not installed (make -C userspace install)"
+tap_skip_all "pcap_api_test is not installed (make -C userspace install-tests)"
