@@ -991,51 +991,11 @@ static void worker_process(unsigned int p, unsigned int nthreads)
 
 /* ---- churn ---- */
 
-/*
- * Run a shell command quietly (expected failures are part of the churn),
- * killed after 20 s. Returns its exit status or -1.
- */
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	uint64_t deadline = nmt_now_ms() + 20000;
-	char cmd[512];
-	int status;
-	va_list ap;
-	pid_t pid;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		if (null >= 0) {
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, WNOHANG) != pid) {
-		if (nmt_now_ms() > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			return -1;
-		}
-		nmt_msleep(5);
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static void veth_add(unsigned int i, struct rng *r)
 {
 	unsigned int q = 1 + rn(r, 4);
 
-	sh("ip -n %s link add fzv%u numtxqueues %u numrxqueues %u type veth "
+	nmt_sh("ip -n %s link add fzv%u numtxqueues %u numrxqueues %u type veth "
 	       "peer name fzp%u numtxqueues %u numrxqueues %u && "
 	       "ip -n %s link set fzv%u up && ip -n %s link set fzp%u up",
 	       ns_a, i, q, 1 + rn(r, 4), i, 1 + rn(r, 4), 1 + rn(r, 4),
@@ -1049,8 +1009,8 @@ static int module_load(void)
 	if (!access("/sys/module/netmap", F_OK))
 		return 0;
 	if (ko && *ko)
-		return sh("insmod %s %s", ko, args ? args : "");
-	return sh("modprobe netmap %s", args ? args : "");
+		return nmt_sh("insmod %s %s", ko, args ? args : "");
+	return nmt_sh("modprobe netmap %s", args ? args : "");
 }
 
 static void churn(uint64_t seed)
@@ -1064,36 +1024,36 @@ static void churn(uint64_t seed)
 		switch (rn(&r, 10)) {
 		case 0:
 		case 1:
-			sh("ip -n %s link set fz%c%u down; ip -n %s link set fz%c%u up",
+			nmt_sh("ip -n %s link set fz%c%u down; ip -n %s link set fz%c%u up",
 			       ns_a, "vp"[rn(&r, 2)], i, ns_a, "vp"[rn(&r, 2)], i);
 			break;
 		case 2:
-			sh("ip -n %s link set fzv%u mtu %u", ns_a, i,
+			nmt_sh("ip -n %s link set fzv%u mtu %u", ns_a, i,
 			       chance(&r, 70) ? 1500 : 1000 + rn(&r, 9000));
 			break;
 		case 3:
-			sh("ip -n %s link del fzv%u", ns_a, i);
+			nmt_sh("ip -n %s link del fzv%u", ns_a, i);
 			veth_add(i, &r);
 			break;
 		case 4:
 			/* away and back: bound adapters see it vanish */
-			sh("ip -n %s link set fzv%u netns %s", ns_a, i, ns_b);
+			nmt_sh("ip -n %s link set fzv%u netns %s", ns_a, i, ns_b);
 			nmt_msleep(rn(&r, 200));
-			sh("ip -n %s link set fzv%u netns %s && ip -n %s link set fzv%u up",
+			nmt_sh("ip -n %s link set fzv%u netns %s && ip -n %s link set fzv%u up",
 			       ns_b, i, ns_a, ns_a, i);
 			break;
 		case 5:
 			/* a namespace deleted with a veth inside */
-			sh("ip netns add %s && ip -n %s link set fzp%u netns %s",
+			nmt_sh("ip netns add %s && ip -n %s link set fzp%u netns %s",
 			       ns_c, ns_a, i, ns_c);
 			nmt_msleep(rn(&r, 200));
-			sh("ip netns del %s", ns_c);
+			nmt_sh("ip netns del %s", ns_c);
 			nmt_msleep(100);
-			sh("ip -n %s link del fzv%u", ns_a, i);
+			nmt_sh("ip -n %s link del fzv%u", ns_a, i);
 			veth_add(i, &r);
 			break;
 		case 6:
-			if (!sh("rmmod netmap"))
+			if (!nmt_sh("rmmod netmap"))
 				module_load();
 			break;
 		default:
@@ -1205,7 +1165,7 @@ int main(void)
 	snprintf(ns_a, sizeof(ns_a), "nfzA%d", pid_n);
 	snprintf(ns_b, sizeof(ns_b), "nfzB%d", pid_n);
 	snprintf(ns_c, sizeof(ns_c), "nfzC%d", pid_n);
-	err = sh("ip netns add %s && ip netns add %s", ns_a, ns_b);
+	err = nmt_sh("ip netns add %s && ip netns add %s", ns_a, ns_b);
 	if (err) {
 		printf("# cannot create namespaces (%d)\n", err);
 		return 1;
@@ -1290,7 +1250,7 @@ int main(void)
 
 	/* Back home: the namespaces go, with the veths. */
 	nmt_netns_enter_fd(home);
-	sh("ip netns del %s; ip netns del %s; ip netns del %s", ns_a, ns_b, ns_c);
+	nmt_sh("ip netns del %s; ip netns del %s; ip netns del %s", ns_a, ns_b, ns_c);
 	module_load();
 	{
 		uint64_t end = nmt_now_ms() + 5000;
