@@ -18,30 +18,7 @@ CC=${CC:-gcc}
 CXX=${CXX:-g++}
 W="-Wall -Wextra -Werror"
 
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-# check NAME SOURCE COMPILER FLAGS...
-check() {
-	name=$1
-	code=$2
-	shift 2
-	n=$((n + 1))
-	case "$1" in
-	*++*) src=$tmp/t$n.cc ;;
-	*) src=$tmp/t$n.c ;;
-	esac
-	printf '%s\n' "$code" >"$src"
-	if "$@" $inc -fsyntax-only "$src" >"$tmp/log" 2>&1; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name"
-		sed 's/^/# /' "$tmp/log"
-		failed=$((failed + 1))
-	fi
-}
+. "$here/compile_check.sh"
 
 echo "TAP version 13"
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run the userspace host tests: the header compile checks, then each test
+# Run the userspace host tests: the header compile checks (uapi, then
+# userspace), then each test
 # program given on the command line (default: build and run the ones from
 # the Makefile in this directory). Ends with "N passed, N failed" (test
 # programs) and exits 1 if anything failed.
@@ -24,6 +25,7 @@ run() {
 	fi
 }
 
+run "$here/uapi_headers.sh"
 run "$here/headers.sh"
 run "$here/lib_files.sh" "${LIBOUT:-$here/../../build/userspace/lib}"
 for prog in "$@"; do

@@ -5,13 +5,14 @@
 # may use: C89 -pedantic, C99/C11 with -Wall -Wextra -Werror, C++ and
 # together with the libc headers that define the same concepts
 # (<net/if.h> for IFNAMSIZ, <sys/time.h> for struct timeval).
-# Needs a host compiler; SKIPs (exit 4) where there is none (the guest).
+# A host test (make -C userspace test, make check); SKIPs (exit 4)
+# without a C compiler.
 #
 # Environment: CC (default gcc), CXX (default g++), NETMAP_UAPI_DIR
-# (default: ../include/uapi relative to this script).
+# (default: include/uapi of this tree).
 
 here=$(cd "$(dirname "$0")" && pwd)
-uapi=${NETMAP_UAPI_DIR:-$here/../include/uapi}
+uapi=${NETMAP_UAPI_DIR:-$here/../../include/uapi}
 CC=${CC:-gcc}
 CXX=${CXX:-g++}
 
@@ -21,35 +22,8 @@ if ! command -v "$CC" >/dev/null 2>&1 || [ ! -f "$uapi/linux/netmap.h" ]; then
 	exit 4
 fi
 
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-
-n=0
-failed=0
-
-# check NAME SOURCE COMPILER FLAGS...
-check() {
-	name=$1
-	code=$2
-	shift 2
-	n=$((n + 1))
-	case "$1" in
-	*++*) src=$tmp/t$n.cc ;;
-	*) src=$tmp/t$n.c ;;
-	esac
-	printf "%s\n" "$code" >"$src"
-	if ! command -v "$1" >/dev/null 2>&1; then
-		echo "ok $n $name # SKIP $1 not found"
-		return
-	fi
-	if "$@" -I"$uapi" -fsyntax-only "$src" >"$tmp/log" 2>&1; then
-		echo "ok $n $name"
-	else
-		echo "not ok $n $name"
-		sed 's/^/# /' "$tmp/log"
-		failed=$((failed + 1))
-	fi
-}
+. "$here/compile_check.sh"
+inc="-I$uapi"
 
 plain='#include <linux/netmap.h>
 struct netmap_ring *r;
