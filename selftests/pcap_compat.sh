@@ -12,6 +12,7 @@
 # is off in both namespaces so that no stray packet (router or neighbour
 # solicitation) is captured.
 . "$(dirname "$0")/lib/nm.sh"
+. "$(dirname "$0")/lib/pcap.sh"
 
 nm_require_root
 nm_require ip tcpdump bittwist nmpcap awk
@@ -21,101 +22,6 @@ a=nmpa$$ b=nmpb$$
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"; _nm_cleanup' EXIT
 N=20		# packets in all.pcap; the odd ones go to UDP port 9
-
-# gen_pcap FILE ODD_ONLY: the test packets as a pcap savefile.
-gen_pcap() {
-	# shellcheck disable=SC2059 # the format is the data: \ooo escapes
-	printf "$(awk -v n=$N -v odd="$2" '
-	function b(v) { printf "\\%03o", v % 256 }
-	function le32(v) { b(v); b(int(v / 256)); b(int(v / 65536)); b(int(v / 16777216)) }
-	function be16(v) { b(int(v / 256)); b(v) }
-	BEGIN {
-		le32(2712847316); be16(512); be16(1024)	# magic a1b2c3d4, 2.4
-		le32(0); le32(0); le32(65535); le32(1)	# zone, sigfigs, snaplen, EN10MB
-		for (i = 1; i <= n; i++) {
-			if (odd && i % 2 == 0)
-				continue
-			pay = 18 + (i * 37) % 200
-			len = 14 + 20 + 8 + pay
-			le32(1000 + i); le32(0); le32(len); le32(len)
-			b(2); b(0); b(0); b(0); b(0); b(2)	# dst 02:00:00:00:00:02
-			b(2); b(0); b(0); b(0); b(0); b(1)	# src 02:00:00:00:00:01
-			be16(2048)
-			b(69); b(0); be16(len - 14); be16(i); be16(0)
-			b(64); b(17); be16(0)
-			b(198); b(18); b(0); b(1); b(198); b(18); b(0); b(2)
-			be16(4000 + i); be16(i % 2 ? 9 : 7); be16(8 + pay); be16(0)
-			for (j = 0; j < pay; j++)
-				b(i * 11 + j)
-		}
-	}')" > "$1"
-}
-
-# dump FILE: every packet's length and bytes, no timestamps.
-dump() {
-	tcpdump -Z root -r "$1" -n -t -xx 2>/dev/null
-}
-
-same_packets() {
-	dump "$1" > "$dir/want.txt"
-	dump "$2" > "$dir/got.txt"
-	echo "$(grep -c '^IP' "$dir/want.txt") packets expected," \
-	     "$(grep -c '^IP' "$dir/got.txt") captured"
-	diff "$dir/want.txt" "$dir/got.txt" | head -n 20
-	[ -s "$dir/want.txt" ] && cmp -s "$dir/want.txt" "$dir/got.txt"
-}
-
-# start_capture NS LOG TCPDUMP-ARGS...: tcpdump in the background, once
-# it is listening (its pid in $cap).
-start_capture() {
-	_ns=$1 _log=$2
-	shift 2
-	if [ "${_nsenter:-}" ]; then
-		nsenter --net="/run/netns/$_ns" "$@" > "$_log.out" 2> "$_log" &
-	else
-		ip netns exec "$_ns" "$@" > "$_log.out" 2> "$_log" &
-	fi
-	cap=$!
-	_i=0
-	until grep -q 'listening on' "$_log"; do
-		kill -0 $cap 2>/dev/null || { cat "$_log"; return 1; }
-		[ $_i -ge 200 ] && { echo "tcpdump not listening"; return 1; }
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-}
-
-# start_nsenter: start_capture, under nsenter (/sys as it is, with
-# debugfs), not ip netns exec.
-start_nsenter() {
-	_nsenter=1
-	start_capture "$@"
-	_rc=$?
-	_nsenter=
-	return $_rc
-}
-
-# wait_exit PID: its exit status, or 124 if it is still running in 30 s.
-wait_exit() {
-	_i=0
-	while kill -0 "$1" 2>/dev/null && [ $_i -lt 300 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	if kill -0 "$1" 2>/dev/null; then
-		kill -9 "$1"
-		wait "$1"
-		return 124
-	fi
-	wait "$1"
-}
-
-no_ipv6() {
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	ip netns exec "$1" sh -c \
-		'for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do
-			[ -e "$f" ] && echo 1 > "$f"; done; true'
-}
 
 setup() {
 	nm_netns_add "$a" "$b" && no_ipv6 "$a" && no_ipv6 "$b" &&

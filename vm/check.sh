@@ -65,6 +65,11 @@ timing "selftests build" "$(elapsed "$t0")"
 host_result $? "uapi header compiles as C89, C99, C11 and C++ (build/header-compile.log)"
 stage_userspace > "$B/userspace-stage.log" 2>&1
 host_result $? "userspace builds and installs into the guest's root (build/userspace-stage.log)"
+# libpcap's own netmap backend built from Debian's libpcap source against
+# the installed headers (selftests/compat_libpcap.sh runs it).
+"$top/userspace/compat/libpcap-netmap.sh" "$B/libpcap-netmap" "$B/stage" /usr \
+	> "$B/libpcap-netmap.log" 2>&1
+host_result $? "Debian's libpcap builds with its netmap backend against the installed headers (build/libpcap-netmap.log)"
 make -C "$top/userspace" test > "$B/userspace-test.log" 2>&1; host_result $? "userspace host unit tests (ASan/UBSan) (build/userspace-test.log)"
 # make bench's programs: selftests/bench_smoke.sh runs them in the guest.
 bench_files=()

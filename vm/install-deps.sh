@@ -9,7 +9,8 @@
 # kselftest_harness.h) and linux-source-6.1 (with 6.12's: the in-tree e1000e
 # that drivers/e1000e-netmap patches).
 # The packaging tools are for `make packages` (debhelper, dh-dkms, lintian,
-# rpm).
+# rpm); flex and bison build Debian's libpcap with its netmap backend
+# (userspace/compat/libpcap-netmap.sh).
 #
 # Idempotent and fast when everything is present: dpkg is asked first and apt
 # is not touched at all (no `apt-get update`) if nothing is missing.
@@ -18,7 +19,7 @@ set -eu
 PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64 busybox-static iproute2 kmod
 dkms cpio xz-utils linux-source-6.12 linux-source-6.1 patch gcc g++ make
-libc6-dev libpcap-dev dash coreutils tcpdump bittwist pkgconf
+libc6-dev libpcap-dev dash coreutils tcpdump bittwist pkgconf flex bison
 debhelper dh-dkms dpkg-dev fakeroot lintian rpm"
 
 # One dpkg-query for all: packages it does not know are simply not listed.
