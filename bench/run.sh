@@ -217,6 +217,9 @@ e1k_hold() {
 	esac
 	hif=$e1a
 	case $1 in *-rx) hif=$e1b ;; esac
+	# The previous holder's "holding" must not pass for this one's: the
+	# background job truncates the file only once it has started.
+	: > "$out.hold"
 	"$here/nm-bench" hold -i "$hif" -d 3600 > "$out.hold" 2>&1 &
 	hold=$!
 	t=0
