@@ -23,12 +23,15 @@
 #	never with PACKAGES=0
 #
 # Environment: T=NAME (one test; several: T="a b"), V=1 (show the kernel console),
-# KERNELS="6.12" (subset), TIMEOUT=SECONDS (per test, default from
+# KERNELS="6.12" (subset; "debug" = our KASAN/lockdep/kmemleak build of
+# 6.1, vm/debug-kernel.sh, built first if not cached), TIMEOUT=SECONDS (per test, default from
 # selftests/settings), NETMAP_TEST_IF, NETMAP_MODARGS (passed to the guest).
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/vm/lib.sh"
+
+DEFAULT_KERNELS="6.1 6.12"
 
 pass=0 fail=0 skip=0 hn=0
 timings=
@@ -78,7 +81,17 @@ rc=$?
 host_result $rc "bench programs build (build/bench-build.log)"
 [ $rc = 0 ] && bench_files=(-f "$B/bench" -d pktgen)
 
-mapfile -t kernels < <(kernel_list)
+# Our debug kernel (KASAN, lockdep, kmemleak, ...): built once, cached.
+case " ${KERNELS:-$DEFAULT_KERNELS} " in
+*" debug "*)
+	t0=$(now)
+	B=$B "$top/vm/debug-kernel.sh" build > /dev/null
+	host_result $? "debug kernel (linux-source-6.1 + vm/debug-kernel.config) built or cached"
+	timing "debug kernel" "$(elapsed "$t0")"
+	;;
+esac
+
+mapfile -t kernels < <(KERNELS=${KERNELS:-$DEFAULT_KERNELS} kernel_list)
 ok_kernels=()
 for k in "${kernels[@]}"; do
 	case $k in
@@ -100,10 +113,15 @@ for k in "${kernels[@]}"; do
 	[ $rc = 0 ] && ok_kernels+=("$k")
 done
 
-# DKMS: the packaging route users take, for kernels that are not running.
-if [ ${#ok_kernels[@]} -gt 0 ]; then
+# DKMS: the packaging route users take, for kernels that are not running
+# and come from a package (not our debug build).
+dkms_kernels=()
+for k in "${ok_kernels[@]}"; do
+	[ -z "$(kernel_root "$k")" ] && dkms_kernels+=("$k")
+done
+if [ ${#dkms_kernels[@]} -gt 0 ]; then
 	t0=$(now)
-	TAP_NUM=$hn "$top/vm/dkms.sh" check "${ok_kernels[@]}" > "$B/dkms-check.log" 2>&1
+	TAP_NUM=$hn "$top/vm/dkms.sh" check "${dkms_kernels[@]}" > "$B/dkms-check.log" 2>&1
 	rc=$?
 	cat "$B/dkms-check.log"
 	np=$(grep -c '^ok ' "$B/dkms-check.log")
@@ -111,7 +129,7 @@ if [ ${#ok_kernels[@]} -gt 0 ]; then
 	hn=$((hn + np + nf))
 	pass=$((pass + np))
 	fail=$((fail + nf))
-	if [ $((np + nf)) != ${#ok_kernels[@]} ] || { [ $rc != 0 ] && [ $nf = 0 ]; }; then
+	if [ $((np + nf)) != ${#dkms_kernels[@]} ] || { [ $rc != 0 ] && [ $nf = 0 ]; }; then
 		host_result 1 "dkms add/remove (see build/dkms-check.log)"
 	fi
 	timing "dkms build" "$(elapsed "$t0")"
@@ -134,7 +152,7 @@ for k in "${ok_kernels[@]}"; do
 	t0=$(now)
 	verbose=
 	[ "${V:-0}" = 1 ] && verbose=-v
-	"$top/vm/run-vm.sh" -k "$k" -i "$dir/initrd" -o "$dir" \
+	KROOT=$(kernel_root "$k") "$top/vm/run-vm.sh" -k "$k" -i "$dir/initrd" -o "$dir" \
 		-t "$(guest_limit "$ntests")" -w "$(stall_limit)" $verbose
 	qrc=$?
 	timing "boot+tests $k" "$(elapsed "$t0")"

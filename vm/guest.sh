@@ -78,14 +78,14 @@ make_initramfs "$k" "$mode" "${extra[@]}" || exit 1
 
 if [ "$mode" = shell ]; then
 	echo "# booting $k (TCG, takes a few seconds); Ctrl-A x kills QEMU"
-	"$top/vm/run-vm.sh" -s -k "$k" -i "$dir/initrd" -o "$dir"
+	KROOT=$(kernel_root "$k") "$top/vm/run-vm.sh" -s -k "$k" -i "$dir/initrd" -o "$dir"
 	rc=$?
 	# 33: /init powered off normally after the shell ended.
 	[ $rc = 33 ] && exit 0
 	exit $rc
 fi
 
-"$top/vm/run-vm.sh" -k "$k" -i "$dir/initrd" -o "$dir" -t "${VM_LIMIT:-600}"
+KROOT=$(kernel_root "$k") "$top/vm/run-vm.sh" -k "$k" -i "$dir/initrd" -o "$dir" -t "${VM_LIMIT:-600}"
 qrc=$?
 status=$(sed -n 's/^# vm-run-exit: \([0-9]*\).*/\1/p' "$dir/out.log" | tail -n 1)
 if [ "$qrc" != 33 ] || [ -z "$status" ]; then

@@ -7,7 +7,8 @@
 # userspace (busybox-static, iproute2, kmod), the toolchain for static test
 # programs, dkms, linux-source-6.12 (the only Debian package that carries
 # kselftest_harness.h) and linux-source-6.1 (with 6.12's: the in-tree e1000e
-# that drivers/e1000e-netmap patches).
+# that drivers/e1000e-netmap patches; and with what building a kernel takes,
+# for the debug kernel, vm/debug-kernel.sh).
 # The packaging tools are for `make packages` (debhelper, dh-dkms, lintian,
 # rpm); flex and bison build Debian's libpcap with its netmap backend
 # (userspace/compat/libpcap-netmap.sh).
@@ -20,7 +21,8 @@ PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64 busybox-static iproute2 kmod
 dkms cpio xz-utils linux-source-6.12 linux-source-6.1 patch gcc g++ make
 libc6-dev libpcap-dev dash coreutils tcpdump bittwist pkgconf flex bison
-debhelper dh-dkms dpkg-dev fakeroot lintian rpm"
+debhelper dh-dkms dpkg-dev fakeroot lintian rpm
+bc libelf-dev libssl-dev"
 
 # One dpkg-query for all: packages it does not know are simply not listed.
 # shellcheck disable=SC2086

@@ -8,12 +8,17 @@
 # Debian point release (6.1.0-57, ...) needs no change here.
 #
 # KERNELS="v1 v2" overrides the list (a series prefix like 6.12 also works).
-# A series with nothing installed prints "missing:<series>" so the caller
-# can report it rather than silently test less.
+# "debug" names our KASAN/lockdep build of 6.1 (vm/debug-kernel.sh), once
+# it is built. A series with nothing installed prints "missing:<series>"
+# so the caller can report it rather than silently test less.
 set -eu
 
 series=${KERNELS:-6.1 6.12}
 for s in $series; do
+	if [ "$s" = debug ]; then
+		"$(dirname "$0")/debug-kernel.sh" release || echo "missing:debug"
+		continue
+	fi
 	best=
 	for d in /lib/modules/*/build/Makefile; do
 		[ -e "$d" ] || continue

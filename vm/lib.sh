@@ -22,6 +22,17 @@ elapsed() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.1f", e - s }'; }
 # The kernel versions to use, one per line (vm/kernels.sh; KERNELS=).
 kernel_list() { "$top/vm/kernels.sh"; }
 
+# kernel_root KVER: "" for a kernel installed from a Debian package, or
+# the root directory of our own debug kernel (vm/debug-kernel.sh), which
+# has the same layout: <root>/boot/vmlinuz-KVER, <root>/lib/modules/KVER.
+# Exported as KROOT for mkinitramfs.sh and run-vm.sh.
+kernel_root() {
+	[ -e "/lib/modules/$1/build/Makefile" ] && return 0
+	local root
+	root=$(B=$B "$top/vm/debug-kernel.sh" root 2>/dev/null) || return 0
+	[ -e "$root/lib/modules/$1" ] && echo "$root"
+}
+
 # copy_sources TOP DST [PATH...]: a fresh copy of the module's sources
 # (VERSION, kernel/, include/ and PATHs) without build products.
 copy_sources() {
@@ -43,7 +54,8 @@ build_module() {
 	local k=$1 src=$B/$1/src log=$B/$1/build.log ours
 	copy_sources "$top" "$src"
 	rm -f "$B/$k/netmap.ko"
-	if ! make -C "$src/kernel" KVER="$k" W=1 >"$log" 2>&1; then
+	if ! make -C "$src/kernel" KVER="$k" \
+	     KDIR="$(kernel_root "$k")/lib/modules/$k/build" W=1 >"$log" 2>&1; then
 		sed 's/^/# /' "$log" | tail -n 60
 		return 1
 	fi
@@ -112,7 +124,7 @@ make_initramfs() {
 	write_conf "$dir/vm.conf" "$mode"
 	# The netmap-enabled e1000e, when it was built, replaces the in-tree one.
 	[ -f "$B/$k/e1000e.ko" ] && set -- -K "$B/$k/e1000e.ko" "$@"
-	"$top/vm/mkinitramfs.sh" -k "$k" -o "$dir/initrd" -M "$B/$k/netmap.ko" \
+	KROOT=$(kernel_root "$k") "$top/vm/mkinitramfs.sh" -k "$k" -o "$dir/initrd" -M "$B/$k/netmap.ko" \
 		-t "$B/selftests" -c "$dir/vm.conf" -s "$B/stage" \
 		-b "$top/selftests/guest-bins" "$@"
 }

@@ -152,9 +152,11 @@ cd "$root"
 mkdir -p etc root selftests "lib/modules/$kver"
 
 # In-tree modules and what they depend on, per the kernel's modules.dep.
-kmod_src=/lib/modules/$kver
+# KROOT: root of a kernel not installed by a package (vm/debug-kernel.sh).
+kroot=${KROOT:-}
+kmod_src=$kroot/lib/modules/$kver
 for m in $mods; do
-	deps=$(modprobe -S "$kver" --show-depends "$m" 2>/dev/null) || {
+	deps=$(modprobe -d "${kroot:-/}" -S "$kver" --show-depends "$m" 2>/dev/null) || {
 		case $m in
 		pvpanic_mmio) continue ;;	# nice to have: panics end QEMU early
 		esac
@@ -172,8 +174,9 @@ for m in $mods; do
 		esac
 	done
 done
-cp "$kmod_src/modules.builtin" "$kmod_src/modules.builtin.modinfo" \
-   "$kmod_src/modules.order" "lib/modules/$kver/"
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	[ -e "$kmod_src/$f" ] && cp "$kmod_src/$f" "lib/modules/$kver/"
+done
 if [ -n "$ko" ]; then
 	mkdir -p "lib/modules/$kver/extra"
 	cp "$ko" "lib/modules/$kver/extra/netmap.ko"

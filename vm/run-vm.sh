@@ -30,6 +30,7 @@
 # Accelerator: KVM only when a real VT-x/AMD-V module is loaded (kvm_intel
 # or kvm_amd); on this kind of machine /dev/kvm is a PVM nested hypervisor
 # on which Debian's kernels hang, so TCG. ACCEL=tcg|kvm overrides.
+# KROOT=DIR: the kernel image is DIR/boot/vmlinuz-KVER (vm/debug-kernel.sh).
 set -eu
 
 kver='' initrd='' out='' interactive=0 limit=600 stall=0 verbose=0 extra=''
@@ -88,7 +89,7 @@ nics="$nics -netdev hubport,id=nm1,hubid=1 -device e1000e,netdev=nm1,mac=52:54:0
 mkdir -p "$out"
 set -- qemu-system-x86_64 $cpu -machine pc -smp "$smp" -m "$mem" \
 	-nodefaults -display none -no-reboot \
-	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
+	-kernel "${KROOT:-}/boot/vmlinuz-$kver" -initrd "$initrd" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-device pvpanic $nics
 

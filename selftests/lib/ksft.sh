@@ -124,3 +124,21 @@ ksft_log_check() {
 	echo "not ok $1 selftests: netmap: kernel_log_clean"
 	return 1
 }
+
+# ksft_kmemleak_check NUM FILE: a TAP result for kmemleak (debug kernels):
+# scan (twice: an object must look unreferenced in two scans in a row)
+# and fail on any report, which is shown.
+ksft_kmemleak_check() {
+	echo "# selftests: netmap: kmemleak_clean"
+	echo scan > "$2"
+	sleep 1
+	echo scan > "$2"
+	_leaks=$(cat "$2")
+	if [ -z "$_leaks" ]; then
+		echo "ok $1 selftests: netmap: kmemleak_clean"
+		return 0
+	fi
+	printf '%s\n' "$_leaks" | head -n 200 | ksft_prefix
+	echo "not ok $1 selftests: netmap: kmemleak_clean"
+	return 1
+}

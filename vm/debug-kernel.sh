@@ -1,0 +1,123 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The debug kernel make check also runs the suite on: Debian's
+# linux-source-6.1 built with tinyconfig + vm/debug-kernel.config (KASAN,
+# lockdep, PROVE_RCU, DEBUG_ATOMIC_SLEEP, kmemleak, DEBUG_OBJECTS, ...).
+#
+#   vm/debug-kernel.sh build     build it unless cached; prints its root
+#   vm/debug-kernel.sh release   print its kernel release if it is built,
+#                                else nothing (exit 1)
+#   vm/debug-kernel.sh root      print its root if it is built
+#
+# The root looks like a tiny Debian install, so the rest of vm/ treats it
+# like the packaged kernels once KROOT=<root> is set:
+#	<root>/boot/vmlinuz-<release>
+#	<root>/lib/modules/<release>/{kernel/...,modules.dep,build -> obj}
+#
+# Cache: build/debug-kernel/<key>/, key = hash of the source package
+# version and the config fragment, so a new linux-source-6.1 or a config
+# change builds again and anything else reuses the old build. The build
+# runs under `nice -n 19` (CI machines are small and shared); JOBS=
+# overrides the parallelism (default: number of CPUs). Log: build.log.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+B=${B:-$here/../build}
+top=$B/debug-kernel
+tarball=/usr/src/linux-source-6.1.tar.xz
+frag=$here/debug-kernel.config
+# Bump when a change to the build steps below must invalidate the cache.
+recipe=1
+
+die() { echo "debug-kernel: $*" >&2; exit 1; }
+
+srcver() { dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null; }
+
+key() {
+	{ echo "recipe $recipe"; echo "source $(srcver)"; cat "$frag"; } |
+		sha256sum | cut -c1-16
+}
+
+dir=$top/$(key)
+root=$dir/root
+
+built() { [ -s "$dir/release" ] && [ -e "$root/boot/vmlinuz-$(cat "$dir/release")" ]; }
+
+# Every option of the fragment must have survived olddefconfig.
+check_config() {
+	bad=0
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*) want=$line ;;
+		"# CONFIG_"*" is not set") want=$line ;;
+		*) continue ;;
+		esac
+		name=${want#\# }
+		name=${name%%[= ]*}
+		got=$(grep -E "^($name=|# $name is not set)" "$1" || true)
+		case $want in
+		"# "*) [ -z "$got" ] || [ "$got" = "$want" ] ;;
+		*) [ "$got" = "$want" ] ;;
+		esac || { echo "debug-kernel: wanted '$want', got '${got:-unset}'" >&2; bad=1; }
+	done < "$frag"
+	return $bad
+}
+
+build() {
+	[ -r "$tarball" ] || die "$tarball missing (apt-get install linux-source-6.1)"
+	ver=$(srcver)
+	src=$top/src-$ver
+	if [ ! -e "$src/Makefile" ]; then
+		echo "debug-kernel: extracting linux-source-6.1 $ver"
+		rm -rf "$src" "$top/linux-source-6.1"
+		mkdir -p "$top"
+		nice -n 19 tar -C "$top" -xf "$tarball"
+		mv "$top/linux-source-6.1" "$src"
+	fi
+	rm -rf "$dir"
+	mkdir -p "$dir/obj"
+	jobs=${JOBS:-$(nproc)}
+	echo "debug-kernel: building in $dir (nice -n 19, -j$jobs; log: build.log)"
+	start=$(date +%s)
+	(
+		set -e
+		m() { nice -n 19 make -C "$src" O="$dir/obj" "$@"; }
+		m tinyconfig
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$dir/obj" \
+			"$dir/obj/.config" "$frag"
+		m olddefconfig
+		check_config "$dir/obj/.config"
+		m -j"$jobs" bzImage modules
+		m INSTALL_MOD_PATH="$root" modules_install
+	) > "$dir/build.log" 2>&1 || {
+		tail -n 40 "$dir/build.log" >&2
+		die "build failed (see $dir/build.log)"
+	}
+	rel=$(make -s -C "$src" O="$dir/obj" kernelrelease)
+	mkdir -p "$root/boot"
+	cp "$dir/obj/arch/x86/boot/bzImage" "$root/boot/vmlinuz-$rel"
+	rm -f "$root/lib/modules/$rel/build" "$root/lib/modules/$rel/source"
+	ln -s "$dir/obj" "$root/lib/modules/$rel/build"
+	echo "$rel" > "$dir/release"
+	echo "debug-kernel: $rel built in $(($(date +%s) - start)) s"
+}
+
+case ${1:-} in
+build)
+	built || build >&2
+	echo "$root"
+	;;
+release)
+	built || exit 1
+	cat "$dir/release"
+	;;
+root)
+	built || exit 1
+	echo "$root"
+	;;
+*)
+	echo "usage: $0 build|release|root" >&2
+	exit 2
+	;;
+esac
