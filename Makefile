@@ -10,6 +10,8 @@
 #   make check           everything, on every supported Debian kernel in
 #                        QEMU (installs missing packages; needs root)
 #                          T=NAME one test, V=1 kernel console, KERNELS=6.12
+#   make check-debug     the same on our KASAN/lockdep/kmemleak build of
+#                        6.1 (vm/debug-kernel.sh; the first run builds it)
 #   make shell           boot the test guest, shell on this terminal
 #   make vm-run RUN='cmd' [FILES='f ...']   run cmd in the guest
 #   make fuzz DURATION=600 [SEED=n]   nm_fuzz in the guest for that long
@@ -35,6 +37,9 @@ selftests:
 
 check:
 	@vm/check.sh
+
+check-debug:
+	@KERNELS=debug vm/check.sh
 
 shell:
 	@vm/guest.sh shell
@@ -66,5 +71,5 @@ clean:
 	rm -rf build/selftests build/dkms build/*-amd64 build/packages
 
 .PHONY: packages
-.PHONY: all modules userspace selftests check shell vm-run fuzz demo bench \
+.PHONY: all modules userspace selftests check check-debug shell vm-run fuzz demo bench \
 	dkms-install dkms-remove clean

@@ -139,8 +139,11 @@ fi
 ntests=$(cd "$B/selftests" && . lib/ksft.sh && ksft_select . ${T:-} | wc -l)
 for k in "${ok_kernels[@]}"; do
 	dir=$B/$k/check
+	# The debug kernel runs the tests about three times slower.
+	kt=${TIMEOUT:-}
+	[ -z "$kt" ] && [ -n "$(kernel_root "$k")" ] && kt=$((3 * $(test_timeout)))
 	t0=$(now)
-	make_initramfs "$k" check "${bench_files[@]}"
+	TIMEOUT=$kt make_initramfs "$k" check "${bench_files[@]}"
 	rc=$?
 	timing "initramfs $k" "$(elapsed "$t0")"
 	if [ $rc != 0 ]; then
@@ -153,7 +156,8 @@ for k in "${ok_kernels[@]}"; do
 	verbose=
 	[ "${V:-0}" = 1 ] && verbose=-v
 	KROOT=$(kernel_root "$k") "$top/vm/run-vm.sh" -k "$k" -i "$dir/initrd" -o "$dir" \
-		-t "$(guest_limit "$ntests")" -w "$(stall_limit)" $verbose
+		-t "$(TIMEOUT=$kt guest_limit "$ntests")" \
+		-w "$(TIMEOUT=$kt stall_limit)" $verbose
 	qrc=$?
 	timing "boot+tests $k" "$(elapsed "$t0")"
 

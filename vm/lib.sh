@@ -72,6 +72,7 @@ build_e1000e() {
 	local k=$1 dir=$B/$1/e1000e log=$B/$1/e1000e-build.log ours
 	rm -f "$B/$k/e1000e.ko"
 	if ! make -C "$top/drivers/e1000e-netmap" KVER="$k" BUILD="$dir" \
+		KDIR="$(kernel_root "$k")/lib/modules/$k/build" \
 		NETMAP_SYMVERS="$B/$k/src/kernel/Module.symvers" W=1 \
 		>"$log" 2>&1; then
 		sed 's/^/# /' "$log" | tail -n 30

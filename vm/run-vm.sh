@@ -30,7 +30,8 @@
 # Accelerator: KVM only when a real VT-x/AMD-V module is loaded (kvm_intel
 # or kvm_amd); on this kind of machine /dev/kvm is a PVM nested hypervisor
 # on which Debian's kernels hang, so TCG. ACCEL=tcg|kvm overrides.
-# KROOT=DIR: the kernel image is DIR/boot/vmlinuz-KVER (vm/debug-kernel.sh).
+# KROOT=DIR: the kernel image is DIR/boot/vmlinuz-KVER (vm/debug-kernel.sh,
+# whose boot arguments are added).
 set -eu
 
 kver='' initrd='' out='' interactive=0 limit=600 stall=0 verbose=0 extra=''
@@ -79,6 +80,8 @@ loglevel=5
 [ $verbose = 1 ] && loglevel=7
 cmdline="console=ttyS0,115200 panic=-1 oops=panic panic_on_warn=1"
 cmdline="$cmdline softlockup_panic=1 loglevel=$loglevel$extra"
+# Our debug kernel's own boot arguments.
+[ -n "${KROOT:-}" ] && cmdline="$cmdline $("$(dirname "$0")/debug-kernel.sh" cmdline)"
 
 # Two emulated Intel 82574 (e1000e) NICs cabled to each other through a
 # QEMU hub that has no other port: nothing leaves the guest. Inert until
