@@ -16,16 +16,26 @@
 #	<root>/boot/vmlinuz-<release>
 #	<root>/lib/modules/<release>/{kernel/...,modules.dep,build -> obj}
 #
-# Cache: build/debug-kernel/<key>/, key = hash of the source package
-# version and the config fragment, so a new linux-source-6.1 or a config
-# change builds again and anything else reuses the old build. JOBS=
-# overrides the parallelism (default: number of CPUs), NICE= the niceness
-# (default 0: at 19 on a loaded machine it never finished). Log: build.log.
+# Cache: <cache>/<key>/, key = hash of the source package version and the
+# config fragment, so a new linux-source-6.1 or a config change builds
+# again and anything else reuses the old build. <cache> is
+# $DEBUG_KERNEL_CACHE, by default ~/.cache/netmap/debug-kernel: one build
+# per machine, shared by every checkout (a build takes 35 CPU-minutes),
+# with a lock so that two checkouts never build at once. JOBS= overrides
+# the parallelism (default: number of CPUs), NICE= the niceness (default 0:
+# at 19 on a loaded machine it never finished). Log: <key>/build.log.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-B=${B:-$here/../build}
-top=$B/debug-kernel
+if [ -n "${DEBUG_KERNEL_CACHE:-}" ]; then
+	top=$DEBUG_KERNEL_CACHE
+elif [ -n "${XDG_CACHE_HOME:-}" ]; then
+	top=$XDG_CACHE_HOME/netmap/debug-kernel
+elif [ -n "${HOME:-}" ]; then
+	top=$HOME/.cache/netmap/debug-kernel
+else
+	top=$here/../build/debug-kernel
+fi
 tarball=/usr/src/linux-source-6.1.tar.xz
 frag=$here/debug-kernel.config
 # Bump when a change to the build steps below must invalidate the cache.
@@ -71,10 +81,11 @@ build() {
 	src=$top/src-$ver
 	if [ ! -e "$src/Makefile" ]; then
 		echo "debug-kernel: extracting linux-source-6.1 $ver"
-		rm -rf "$src" "$top/linux-source-6.1"
-		mkdir -p "$top"
-		tar -C "$top" -xf "$tarball"
-		mv "$top/linux-source-6.1" "$src"
+		rm -rf "$src" "$top/linux-source-6.1" &&
+		mkdir -p "$top" &&
+		tar -C "$top" -xf "$tarball" &&
+		mv "$top/linux-source-6.1" "$src" ||
+			die "could not extract $tarball"
 	fi
 	# An interrupted build of the same key resumes: kbuild only redoes
 	# what is missing or out of date.
@@ -84,32 +95,42 @@ build() {
 	nice=${NICE:-0}
 	echo "debug-kernel: building in $dir (nice -n $nice, -j$jobs; log: build.log)"
 	start=$(date +%s)
-	(
-		set -e
-		m() { nice -n "$nice" make -C "$src" O="$dir/obj" "$@"; }
-		m tinyconfig
+	# Chained with &&: build() runs on the right of ||, where set -e
+	# is not in force.
+	m() { nice -n "$nice" make -C "$src" O="$dir/obj" "$@"; }
+	{
+		m tinyconfig &&
 		"$src/scripts/kconfig/merge_config.sh" -m -O "$dir/obj" \
-			"$dir/obj/.config" "$frag"
-		m olddefconfig
-		check_config "$dir/obj/.config"
-		m -j"$jobs" bzImage modules
+			"$dir/obj/.config" "$frag" &&
+		m olddefconfig &&
+		check_config "$dir/obj/.config" &&
+		m -j"$jobs" bzImage modules &&
 		m INSTALL_MOD_PATH="$root" modules_install
-	) > "$dir/build.log" 2>&1 || {
+	} > "$dir/build.log" 2>&1 || {
 		tail -n 40 "$dir/build.log" >&2
 		die "build failed (see $dir/build.log)"
 	}
-	rel=$(make -s -C "$src" O="$dir/obj" kernelrelease)
-	mkdir -p "$root/boot"
-	cp "$dir/obj/arch/x86/boot/bzImage" "$root/boot/vmlinuz-$rel"
-	rm -f "$root/lib/modules/$rel/build" "$root/lib/modules/$rel/source"
-	ln -s "$dir/obj" "$root/lib/modules/$rel/build"
-	echo "$rel" > "$dir/release"
+	rel=$(make -s -C "$src" O="$dir/obj" kernelrelease) &&
+	[ -n "$rel" ] && [ -d "$root/lib/modules/$rel" ] &&
+	mkdir -p "$root/boot" &&
+	cp "$dir/obj/arch/x86/boot/bzImage" "$root/boot/vmlinuz-$rel" &&
+	rm -f "$root/lib/modules/$rel/build" "$root/lib/modules/$rel/source" &&
+	ln -s "$dir/obj" "$root/lib/modules/$rel/build" &&
+	echo "$rel" > "$dir/release" ||
+		die "could not install the build into $root"
 	echo "debug-kernel: $rel built in $(($(date +%s) - start)) s"
 }
 
 case ${1:-} in
 build)
-	built || build >&2
+	if ! built; then
+		mkdir -p "$top"
+		# One builder at a time; whoever waited finds it built.
+		exec 9> "$top/lock"
+		flock 9
+		built || build >&2
+		flock -u 9
+	fi
 	echo "$root"
 	;;
 release)
