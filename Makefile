@@ -10,8 +10,10 @@
 #   make check           everything, on every supported Debian kernel in
 #                        QEMU (installs missing packages; needs root)
 #                          T=NAME one test, V=1 kernel console, KERNELS=6.12
-#   make check-debug     the same on our KASAN/lockdep/kmemleak build of
-#                        6.1 (vm/debug-kernel.sh; the first run builds it)
+#                          DEBUG=0 without the debug kernel (see below)
+#   make check-debug     the whole suite on our KASAN/lockdep/kmemleak build
+#                        of 6.1 (vm/debug-kernel.sh; the first run builds
+#                        it), of which make check runs a subset
 #   make shell           boot the test guest, shell on this terminal
 #   make vm-run RUN='cmd' [FILES='f ...']   run cmd in the guest
 #   make fuzz DURATION=600 [SEED=n]   nm_fuzz in the guest for that long
@@ -39,7 +41,7 @@ check:
 	@vm/check.sh
 
 check-debug:
-	@KERNELS=debug vm/check.sh
+	@KERNELS=debug PACKAGES=0 vm/check.sh
 
 shell:
 	@vm/guest.sh shell

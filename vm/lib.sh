@@ -29,7 +29,7 @@ kernel_list() { "$top/vm/kernels.sh"; }
 kernel_root() {
 	[ -e "/lib/modules/$1/build/Makefile" ] && return 0
 	local root
-	root=$(B=$B "$top/vm/debug-kernel.sh" root 2>/dev/null) || return 0
+	root=$("$top/vm/debug-kernel.sh" root 2>/dev/null) || return 0
 	[ -e "$root/lib/modules/$1" ] && echo "$root"
 }
 
