@@ -10,7 +10,7 @@
 #   make check           everything, on every supported Debian kernel in
 #                        QEMU (installs missing packages; needs root)
 #                          T=NAME one test, V=1 kernel console, KERNELS=6.12
-#                          DEBUG=0 without the debug kernel (see below)
+#                          DEBUG=1 also the debug kernel (a subset, see below)
 #   make check-debug     the whole suite on our KASAN/lockdep/kmemleak build
 #                        of 6.1 (vm/debug-kernel.sh; the first run builds
 #                        it), of which make check runs a subset

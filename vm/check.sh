@@ -22,23 +22,25 @@
 #	installed from them, purged; skipped with T= unless PACKAGES=1,
 #	never with PACKAGES=0
 #
-#   6. the debug kernel (vm/debug-kernel.sh: KASAN, lockdep, kmemleak, ...,
-#	built first if not cached) is the third kernel of step 3; without
-#	KERNELS= and T= it runs only DEBUG_TESTS (below: the full suite on
-#	it does not fit CI's time limit; make check-debug runs all of it)
+#   6. with DEBUG=1, the debug kernel (vm/debug-kernel.sh: KASAN, lockdep,
+#	kmemleak, ..., built first if not cached) is the third kernel of
+#	step 3; without KERNELS= and T= it runs only DEBUG_TESTS (below:
+#	the full suite on it does not fit CI's time limit; make check-debug
+#	runs all of it)
 #
 # Environment: T=NAME (one test; several: T="a b"), V=1 (show the kernel console),
 # KERNELS="6.12" (subset; "debug" = the debug kernel, all tests or T=),
-# DEBUG=0 (leave the debug kernel out), TIMEOUT=SECONDS (per test, default from
-# selftests/settings), NETMAP_TEST_IF, NETMAP_MODARGS (passed to the guest).
+# DEBUG=1 (add the debug kernel; off by default for now, see README),
+# TIMEOUT=SECONDS (per test, default from selftests/settings),
+# NETMAP_TEST_IF, NETMAP_MODARGS (passed to the guest).
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/vm/lib.sh"
 
 DEFAULT_KERNELS="6.1 6.12"
-[ "${DEBUG:-1}" = 0 ] || DEFAULT_KERNELS="$DEFAULT_KERNELS debug"
-# What plain make check runs on the debug kernel: the programs that go
+[ "${DEBUG:-0}" = 1 ] && DEFAULT_KERNELS="$DEFAULT_KERNELS debug"
+# What make check DEBUG=1 runs on the debug kernel: the programs that go
 # through most of the module (control path and option chains, every
 # register mode, ring sync with corrupted rings, native adapter, fuzzing
 # with device churn), plus the unload, log and kmemleak checks every guest
