@@ -3,7 +3,7 @@
 #
 # report.sh RESULTS.log: turn the output of bench/run.sh (prefixed by
 # bench.sh's "host" line) into RESULTS.md (the tables) and
-# RESULTS-<size>.png (Mpps against batch, one line per candidate, from the
+# RESULTS-sweep-<size>.png (Mpps against batch, one line per candidate, from the
 # sweep) next to it. Needs awk and, for the plots, gnuplot.
 set -eu
 
@@ -139,76 +139,90 @@ function t(what, z, a, b, k,   x) {
 	printf "| %s | %s | %.2fx | %s |\n", what, z, x, (x >= k ? "yes" : "no")
 }' "$log" > "$md"
 
-# The sweep: per candidate, median rate per batch, and the fit of the time
-# per call against the packets per call: t = S + B*p.
+# The sweep, per frame size: per candidate, median rate per batch, and the
+# fit of the time per call against the packets per call: t = S + B*p.
+# $base.sweep gets "SIZE CAND BATCH MPPS" lines for the plots.
 sweep=$base.sweep
 awk "$AWKLIB"'
 /^phase / { phase = $2 }
 /^host / { accel = kv("accel") }
 /^run / && phase == "sweep" {
-	c = kv("cand"); b = kv("batch"); key = c SUBSEP b
-	if (!(c in seen)) { seen[c] = 1; cands[++nc] = c }
-	if (!(key in r)) bl[c] = bl[c] " " b
+	c = kv("cand"); b = kv("batch"); z = kv("size")
+	if (!(z in zseen)) { zseen[z] = 1; zs[++nz] = z }
+	cz = c SUBSEP z; key = cz SUBSEP b
+	if (!(cz in seen)) { seen[cz] = 1; cands[z] = cands[z] " " c }
+	if (!(key in r)) bl[cz] = bl[cz] " " b
 	p = kv("pkts"); s = kv("secs"); calls = kv("calls")
 	d = p
 	if (kv("kind") == "tx") d = kv("peer")
 	r[key] = r[key] " " d / s / 1e6
 	if (calls > 0) { tc[key] = tc[key] " " s * 1e9 / calls; pc[key] = pc[key] " " p / calls }
-	size = kv("size")
 }
 END {
 	unit = "ns"
 	if (accel == "tcg-icount") unit = "instructions"
-	if (nc == 0) exit
-	printf "\n## Batch sweep, %s-byte frames\n\n", size
-	print "Mpps (median) per batch; fit of the cost per call (time between calls, polls included) against the packets it moved: cost = S + B*p, least squares over the sweep.\n"
-	printf "| candidate |"
-	n = split(bl[cands[1]], hdr, " ")
-	for (i = 1; i <= n; i++) printf " %s |", hdr[i]
-	printf " S (%s/call) | p (%s/pkt) |\n|---|", unit, unit
-	for (i = 1; i <= n + 2; i++) printf "---|"
-	print ""
-	for (j = 1; j <= nc; j++) {
-		c = cands[j]; printf "| %s |", c
-		sx = sy = sxx = sxy = m = 0
-		k = split(bl[c], bs, " ")
-		for (i = 1; i <= k; i++) {
-			key = c SUBSEP bs[i]
-			printf " %.4f |", median(r[key])
-			print c, bs[i], median(r[key]) > "'"$sweep"'"
-			if (key in tc) {
-				x = median(pc[key]); y = median(tc[key])
-				sx += x; sy += y; sxx += x * x; sxy += x * y; m++
+	for (zi = 1; zi <= nz; zi++) {
+		z = zs[zi]
+		nc = split(cands[z], cl, " ")
+		printf "\n## Batch sweep, %s-byte frames\n\n", z
+		print "Mpps (median) per batch; fit of the cost per call (time between calls, polls included) against the packets it moved: cost = S + B*p, least squares over the sweep.\n"
+		printf "| candidate |"
+		n = split(bl[cl[1] SUBSEP z], hdr, " ")
+		for (i = 1; i <= n; i++) printf " %s |", hdr[i]
+		printf " S (%s/call) | p (%s/pkt) |\n|---|", unit, unit
+		for (i = 1; i <= n + 2; i++) printf "---|"
+		print ""
+		for (j = 1; j <= nc; j++) {
+			c = cl[j]; cz = c SUBSEP z; printf "| %s |", c
+			sx = sy = sxx = sxy = m = 0
+			k = split(bl[cz], bs, " ")
+			for (i = 1; i <= k; i++) {
+				key = cz SUBSEP bs[i]
+				printf " %.4f |", median(r[key])
+				print z, c, bs[i], median(r[key]) > "'"$sweep"'"
+				if (key in tc) {
+					x = median(pc[key]); y = median(tc[key])
+					sx += x; sy += y; sxx += x * x; sxy += x * y; m++
+				}
 			}
+			den = m * sxx - sx * sx
+			if (m >= 2 && den != 0) {
+				p = (m * sxy - sx * sy) / den; S0 = (sy - p * sx) / m
+				printf " %.0f | %.1f |\n", S0, p
+			} else
+				print " - | - |"
 		}
-		den = m * sxx - sx * sx
-		if (m >= 2 && den != 0) {
-			p = (m * sxy - sx * sy) / den; S0 = (sy - p * sx) / m
-			printf " %.0f | %.1f |\n", S0, p
-		} else
-			print " - | - |"
+		printf "\n![Mpps vs batch, %s bytes](%s)\n", z, "'"$(basename "$base")"'-sweep-" z ".png"
 	}
 }' "$log" >> "$md"
 
-if [ -s "$sweep" ] && command -v gnuplot >/dev/null; then
-	png=$base-sweep.png
-	plots=
-	for c in $(awk '{ print $1 }' "$sweep" | uniq); do
-		awk -v c="$c" '$1 == c { print $2, $3 }' "$sweep" > "$sweep.$c"
-		plots="$plots${plots:+, }'$sweep.$c' using 1:2 with linespoints title '$c'"
+# One plot per frame size: Mpps against batch, a line per candidate.
+if [ -s "$sweep" ]; then
+	command -v gnuplot >/dev/null || {
+		echo "report.sh: gnuplot missing, no plots" >&2
+		rm -f "$sweep"
+		exit 1
+	}
+	accel=$(sed -n 's/^host .*accel=\([^ ]*\).*/\1/p' "$log")
+	kern=$(sed -n 's/^env kernel=\([^ ]*\).*/\1/p' "$log")
+	for z in $(awk '{ print $1 }' "$sweep" | sort -nu); do
+		plots=
+		for c in $(awk -v z="$z" '$1 == z { print $2 }' "$sweep" | uniq); do
+			awk -v z="$z" -v c="$c" '$1 == z && $2 == c { print $3, $4 }' "$sweep" > "$sweep.$c"
+			plots="$plots${plots:+, }'$sweep.$c' using 1:2 with linespoints title '$c'"
+		done
+		gnuplot <<-EOF || echo "report.sh: gnuplot failed for $z bytes" >&2
+		set terminal png size 900,600
+		set output '$base-sweep-$z.png'
+		set title 'make bench: Mpps vs batch, $z-byte frames ($accel, $kern)'
+		set logscale xy
+		set xlabel 'batch (packets per call)'
+		set ylabel 'Mpps (guest clock)'
+		set key outside right
+		set grid
+		plot $plots
+		EOF
+		rm -f "$sweep".*
 	done
-	gnuplot <<-EOF
-	set terminal png size 900,600
-	set output '$png'
-	set title 'make bench: Mpps vs batch ($(sed -n 's/^host .*accel=\([^ ]*\).*/\1/p' "$log"), $(sed -n 's/^env kernel=\([^ ]*\).*/\1/p' "$log"))'
-	set logscale xy
-	set xlabel 'batch (packets per call)'
-	set ylabel 'Mpps (guest clock)'
-	set key outside right
-	set grid
-	plot $plots
-	EOF
-	rm -f "$sweep".*
-	printf '\n![Mpps vs batch](%s)\n' "$(basename "$png")" >> "$md"
 fi
 rm -f "$sweep"

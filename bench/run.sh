@@ -6,17 +6,17 @@
 # bench/report.sh on the host). netmap.ko must be loaded.
 #
 #   run.sh [-d SECONDS] [-r REPS] [-R SWEEP_REPS] [-B "BATCHES"]
-#          [-S "SIZES"] [-b BATCH] [-s] [-o ONLY]
+#          [-S "SIZES"] [-b BATCH] [-s] [-o ONLY] [-O SWEEP_ONLY]
 #
 #   -d  seconds per measurement (default 1)
 #   -r  repetitions of the main table (default 5), candidates interleaved
 #   -R  repetitions of the batch sweep (default 3; 0 = no sweep)
 #   -B  batch sizes of the sweep (default "1 4 16 64 256 512")
-#   -S  frame sizes of the main table (default "60 1514"; the sweep uses
-#       the first)
+#   -S  frame sizes of the main table and of the sweep (default "60 1514")
 #   -b  batch of the main table (default 512)
 #   -s  smoke: every candidate once, -d 0.5, no sweep
 #   -o  only candidates whose name matches this grep -E pattern
+#   -O  the sweep only of those (of -o's) that also match this pattern
 #
 # Topology: veth bv0 <-> bv1 in this namespace, both up. TX candidates run
 # on bv0 pinned to CPU 0 and are counted where they arrive (bv1's
@@ -51,8 +51,8 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 secs=1 reps=5 sreps=3 batches="1 4 16 64 256 512" sizes="60 1514" mbatch=512
-only=
-while getopts d:r:R:B:S:b:so: opt; do
+only= sonly=
+while getopts d:r:R:B:S:b:so:O: opt; do
 	case $opt in
 	d) secs=$OPTARG ;;
 	r) reps=$OPTARG ;;
@@ -62,6 +62,7 @@ while getopts d:r:R:B:S:b:so: opt; do
 	b) mbatch=$OPTARG ;;
 	s) secs=0.5 reps=1 sreps=0 sizes=60 mbatch=64 ;;
 	o) only=$OPTARG ;;
+	O) sonly=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -181,30 +182,31 @@ pg_stop() {
 	pg_usec=$(sed -n 's/^Result: OK: \([0-9]*\).*/\1/p' $pg/bv0)
 }
 
-# Candidates: NAME KIND BATCHED COMMAND (IF, CPU, BATCH, LEN, SECS are
-# substituted). KIND tx runs on bv0, rx on bv1 under the generator, pipe
-# alone.
+# Candidates: NAME KIND BATCHED XDP COMMAND (IF, CPU, BATCH, LEN, SECS
+# are substituted). KIND tx runs on bv0, rx on bv1 under the generator,
+# pipe alone. XDP 1: the command attaches an XDP program to the interface
+# it reads, and runs under xdp_guarded.
 candidates() {
 	cat <<-EOF
-	nm-tx tx 1 nm-bench tx -i bv0 -c 0 -b BATCH -l LEN -d SECS
-	pktgen tx 0 -
-	afp-send tx 0 afp-bench send -i bv0 -c 0 -b 1 -l LEN -d SECS
-	afp-sendmmsg tx 1 afp-bench sendmmsg -i bv0 -c 0 -b BATCH -l LEN -d SECS
-	afp-txring tx 1 afp-bench txring -i bv0 -c 0 -b BATCH -l LEN -d SECS
-	pcap-inject tx 0 pcap-bench inject -i bv0 -c 0 -b 1 -l LEN -d SECS
-	xsk-tx tx 1 xsk-bench tx -i bv0 -c 0 -b BATCH -l LEN -d SECS
-	nm-rx rx 1 nm-bench rx -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
-	afp-recv rx 0 afp-bench recv -i bv1 -c RXCPU -b 1 -l LEN -d SECS
-	afp-recvmmsg rx 1 afp-bench recvmmsg -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
-	afp-tpv3 rx 0 afp-bench tpv3 -i bv1 -c RXCPU -b 1 -l LEN -d SECS
-	pcap-dispatch rx 1 pcap-bench dispatch -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
-	xsk-rx rx 1 xsk-bench rx -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
-	nm-pipe pipe 1 nm-bench pipe -i bp -c 0 -C RXCPU -b BATCH -l LEN -d SECS
-	nm-pipe1 pipe 1 nm-bench pipe1 -i bp -c 0 -b BATCH -l LEN -d SECS
-	e1k-native-tx tx 1 nm-bench tx -i E1KA -c 0 -b BATCH -l LEN -d SECS
-	e1k-generic-tx tx 1 nm-bench tx -i E1KA -c 0 -b BATCH -l LEN -d SECS
-	e1k-native-rx rx 1 nm-bench rx -i E1KB -c RXCPU -b BATCH -l LEN -d SECS
-	e1k-generic-rx rx 1 nm-bench rx -i E1KB -c RXCPU -b BATCH -l LEN -d SECS
+	nm-tx tx 1 0 nm-bench tx -i bv0 -c 0 -b BATCH -l LEN -d SECS
+	pktgen tx 0 0 -
+	afp-send tx 0 0 afp-bench send -i bv0 -c 0 -b 1 -l LEN -d SECS
+	afp-sendmmsg tx 1 0 afp-bench sendmmsg -i bv0 -c 0 -b BATCH -l LEN -d SECS
+	afp-txring tx 1 0 afp-bench txring -i bv0 -c 0 -b BATCH -l LEN -d SECS
+	pcap-inject tx 0 0 pcap-bench inject -i bv0 -c 0 -b 1 -l LEN -d SECS
+	xsk-tx tx 1 0 xsk-bench tx -i bv0 -c 0 -b BATCH -l LEN -d SECS
+	nm-rx rx 1 0 nm-bench rx -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
+	afp-recv rx 0 0 afp-bench recv -i bv1 -c RXCPU -b 1 -l LEN -d SECS
+	afp-recvmmsg rx 1 0 afp-bench recvmmsg -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
+	afp-tpv3 rx 0 0 afp-bench tpv3 -i bv1 -c RXCPU -b 1 -l LEN -d SECS
+	pcap-dispatch rx 1 0 pcap-bench dispatch -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
+	xsk-rx rx 1 1 xsk-bench rx -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
+	nm-pipe pipe 1 0 nm-bench pipe -i bp -c 0 -C RXCPU -b BATCH -l LEN -d SECS
+	nm-pipe1 pipe 1 0 nm-bench pipe1 -i bp -c 0 -b BATCH -l LEN -d SECS
+	e1k-native-tx tx 1 0 nm-bench tx -i E1KA -c 0 -b BATCH -l LEN -d SECS
+	e1k-generic-tx tx 1 0 nm-bench tx -i E1KA -c 0 -b BATCH -l LEN -d SECS
+	e1k-native-rx rx 1 0 nm-bench rx -i E1KB -c RXCPU -b BATCH -l LEN -d SECS
+	e1k-generic-rx rx 1 0 nm-bench rx -i E1KB -c RXCPU -b BATCH -l LEN -d SECS
 	EOF
 }
 
@@ -246,9 +248,49 @@ e1k_release() {
 }
 
 out=$(mktemp)
-# measure NAME KIND BATCHED CMD SIZE BATCH REP
+# gen_start, gen_stop: the RX candidates' generator on $tif, CPU 0, from
+# half a second before the measurement until after it.
+gen_start() {
+	"$here/afp-bench" sendmmsg -i $tif -c 0 -b 512 -l "$size" \
+		-d 3600 > "$out.gen" 2>&1 &
+	gen=$!
+	sleep 0.5
+}
+gen_stop() {
+	kill -TERM $gen
+	wait $gen
+}
+
+# xdp_guarded KIND CMD: every measurement whose program attaches an XDP
+# program runs through here. Attaching or detaching one rewrites the
+# kernel's XDP dispatcher (bpf_dispatcher_xdp_func); under QEMU's TCG a
+# CPU that runs the dispatcher meanwhile, because frames are arriving
+# through do_xdp_generic, can hit the breakpoint of the half-done rewrite
+# and oops ("int3"). So no frame may flow during either: CMD runs with
+# XSK_BENCH_HOLD=1, says "attached" and waits for SIGUSR1; only then does
+# the traffic start (the generator for KIND rx; TX candidates make their
+# own); CMD prints its result and waits again; the generator is stopped
+# before CMD may detach, and whatever is still attached to $pif is taken
+# off with no traffic. The program must implement XSK_BENCH_HOLD.
+xdp_guarded() {
+	# shellcheck disable=SC2086
+	XSK_BENCH_HOLD=1 "$here/"$2 > "$out" 2>&1 &
+	rcv=$!
+	await "$out" attached $rcv
+	[ "$1" = rx ] && gen_start
+	kill -USR1 $rcv 2>/dev/null
+	await "$out" result $rcv
+	[ "$1" = rx ] && gen_stop
+	kill -USR1 $rcv 2>/dev/null
+	wait $rcv
+	r=$?
+	ip link set dev $pif xdpgeneric off 2>/dev/null
+	return $r
+}
+
+# measure NAME KIND BATCHED XDP CMD SIZE BATCH REP
 measure() {
-	name=$1 kind=$2 batched=$3 cmd=$4 size=$5 batch=$6 rep=$7
+	name=$1 kind=$2 batched=$3 xdp=$4 cmd=$5 size=$6 batch=$7 rep=$8
 	[ "$batched" = 1 ] || batch=1
 	prog=${cmd%% *}
 	if [ "$prog" = - ]; then
@@ -279,42 +321,18 @@ measure() {
 		pg_stop
 		echo "result pkts=$pg_sent calls=0 secs=$(awk -v u="$pg_usec" 'BEGIN { printf "%.6f", u / 1e6 }')" \
 		     "cyc=0 tsc_hz=$tsc_hz drops=-1 busy=$(($(busy_jiffies) - s_busy))" > "$out"
-	elif [ "$name" = xsk-rx ]; then
-		# The XDP program goes on and off with no frame in flight (see
-		# XSK_BENCH_HOLD in xsk-bench.c): receiver attached first, then
-		# the generator, which is gone again before the detach.
-		# shellcheck disable=SC2086
-		XSK_BENCH_HOLD=1 "$here/"$cmd > "$out" 2>&1 &
-		rcv=$!
-		await "$out" attached $rcv
-		"$here/afp-bench" sendmmsg -i bv0 -c 0 -b 512 -l "$size" \
-			-d 3600 > "$out.gen" 2>&1 &
-		gen=$!
-		sleep 0.5
-		kill -USR1 $rcv 2>/dev/null
-		await "$out" result $rcv
-		kill -TERM $gen
-		wait $gen
-		kill -USR1 $rcv 2>/dev/null
-		wait $rcv || rc=$?
+	elif [ "$xdp" = 1 ]; then
+		xdp_guarded "$kind" "$cmd" || rc=$?
 	elif [ "$kind" = rx ]; then
 		# The generator runs first and until the receiver is done.
-		"$here/afp-bench" sendmmsg -i $tif -c 0 -b 512 -l "$size" \
-			-d 3600 > "$out.gen" 2>&1 &
-		gen=$!
-		sleep 0.5
+		gen_start
 		# shellcheck disable=SC2086
 		timeout 60 "$here/"$cmd > "$out" 2>&1 || rc=$?
-		kill -TERM $gen
-		wait $gen
+		gen_stop
 	else
 		# shellcheck disable=SC2086
 		timeout 60 "$here/"$cmd > "$out" 2>&1 || rc=$?
 	fi
-	# Nothing of AF_XDP may stay attached (see the pktgen note above).
-	case $name in
-	xsk-*) ip link set dev bv1 xdpgeneric off 2>/dev/null ;;
-	esac
 	sleep 0.1	# frames in flight reach the counters
 	peer=$(($(stat_of $pif rx_packets) - s_peer))
 	vtxdrop=$(($(stat_of $tif tx_dropped) - s_vtx))
@@ -339,10 +357,13 @@ measure() {
 }
 
 each() {	# each SIZE BATCH REP BATCHED_ONLY
-	candidates | while read -r name kind batched cmd; do
+	candidates | while read -r name kind batched xdp cmd; do
 		[ -z "$only" ] || echo "$name" | grep -qE "$only" || continue
-		[ "$4" = 1 ] && [ "$batched" = 0 ] && continue
-		measure "$name" "$kind" "$batched" "$cmd" "$1" "$2" "$3"
+		if [ "$4" = 1 ]; then
+			[ "$batched" = 1 ] || continue
+			[ -z "$sonly" ] || echo "$name" | grep -qE "$sonly" || continue
+		fi
+		measure "$name" "$kind" "$batched" "$xdp" "$cmd" "$1" "$2" "$3"
 	done
 }
 
@@ -357,8 +378,10 @@ done
 echo "phase sweep"
 rep=1
 while [ $rep -le "$sreps" ]; do
-	for b in $batches; do
-		each "${sizes%% *}" "$b" $rep 1
+	for size in $sizes; do
+		for b in $batches; do
+			each "$size" "$b" $rep 1
+		done
 	done
 	rep=$((rep + 1))
 done
