@@ -143,7 +143,9 @@ function t(what, z, a, b, k,   x) {
 # fit of the time per call against the packets per call: t = S + B*p.
 # $base.sweep gets "SIZE CAND BATCH MPPS" lines for the plots.
 sweep=$base.sweep
-awk "$AWKLIB"'
+plots=0
+command -v gnuplot >/dev/null && plots=1
+awk -v plots=$plots "$AWKLIB"'
 /^phase / { phase = $2 }
 /^host / { accel = kv("accel") }
 /^run / && phase == "sweep" {
@@ -192,24 +194,21 @@ END {
 			} else
 				print " - | - |"
 		}
-		printf "\n![Mpps vs batch, %s bytes](%s)\n", z, "'"$(basename "$base")"'-sweep-" z ".png"
+		if (plots)
+			printf "\n![Mpps vs batch, %s bytes](%s)\n", z, "'"$(basename "$base")"'-sweep-" z ".png"
 	}
 }' "$log" >> "$md"
 
 # One plot per frame size: Mpps against batch, a line per candidate.
-if [ -s "$sweep" ]; then
-	command -v gnuplot >/dev/null || {
-		echo "report.sh: gnuplot missing, no plots" >&2
-		rm -f "$sweep"
-		exit 1
-	}
+[ -s "$sweep" ] && [ $plots = 0 ] && echo "report.sh: no gnuplot, no plots" >&2
+if [ -s "$sweep" ] && [ $plots = 1 ]; then
 	accel=$(sed -n 's/^host .*accel=\([^ ]*\).*/\1/p' "$log")
 	kern=$(sed -n 's/^env kernel=\([^ ]*\).*/\1/p' "$log")
 	for z in $(awk '{ print $1 }' "$sweep" | sort -nu); do
-		plots=
+		lines=
 		for c in $(awk -v z="$z" '$1 == z { print $2 }' "$sweep" | uniq); do
 			awk -v z="$z" -v c="$c" '$1 == z && $2 == c { print $3, $4 }' "$sweep" > "$sweep.$c"
-			plots="$plots${plots:+, }'$sweep.$c' using 1:2 with linespoints title '$c'"
+			lines="$lines${lines:+, }'$sweep.$c' using 1:2 with linespoints title '$c'"
 		done
 		gnuplot <<-EOF || echo "report.sh: gnuplot failed for $z bytes" >&2
 		set terminal png size 900,600
@@ -220,7 +219,7 @@ if [ -s "$sweep" ]; then
 		set ylabel 'Mpps (guest clock)'
 		set key outside right
 		set grid
-		plot $plots
+		plot $lines
 		EOF
 		rm -f "$sweep".*
 	done

@@ -24,7 +24,7 @@ cands="nm-tx pktgen afp-send afp-sendmmsg afp-txring pcap-inject xsk-tx
 nm-rx afp-recv afp-recvmmsg afp-tpv3 pcap-dispatch xsk-rx nm-pipe nm-pipe1
 e1k-native-tx e1k-generic-tx e1k-native-rx e1k-generic-rx"
 
-tap_plan 22
+tap_plan 23
 tap_check "bench/run.sh -s completes" sh -c "sh '$bench/run.sh' -s > '$log' 2>&1; rc=\$?; cat '$log'; exit \$rc"
 tap_check "environment line (kernel, vCPUs, clocksource)" \
 	grep -E '^env kernel=[^ ]+ vcpus=[0-9]+ clocksource=[a-z_-]+ ' "$log"
@@ -74,5 +74,30 @@ report() {
 	cat "$r.md"
 }
 tap_check "report.sh makes a table row of every result" report
+
+# The batch sweep, at both frame sizes, on the cheapest candidate: each
+# size gets its table with a value per batch and the S + B*p fit.
+sweep() {
+	sh "$bench/run.sh" -s -o '^nm-pipe1$' -d 0.3 -R 1 -B "1 64" -S "60 1514" > "$r.log" 2>&1 ||
+		{ cat "$r.log"; return 1; }
+	sh "$bench/report.sh" "$r.log" || return 1
+	cat "$r.md"
+	for z in 60 1514; do
+		n=$(grep -c "^run cand=nm-pipe1 kind=pipe size=$z batch=[0-9]* rep=1 .*pkts=[1-9]" "$r.log")
+		[ "$n" = 3 ] || { echo "$z bytes: $n of 3 runs (table + 2 sweep batches)"; return 1; }
+		awk -v z="$z" '
+		$0 == "## Batch sweep, " z "-byte frames" { in_z = 1; next }
+		/^## / { in_z = 0 }
+		in_z && $2 == "nm-pipe1" {
+			# | nm-pipe1 | Mpps b=1 | Mpps b=64 | S | p |
+			if (NF != 11 || $4 + 0 <= 0 || $6 + 0 <= 0 || $8 == "-" || $10 == "-") {
+				print "bad sweep row: " $0; exit 1
+			}
+			ok = 1
+		}
+		END { if (!ok) { print "no " z "-byte sweep row for nm-pipe1"; exit 1 } }' "$r.md" || return 1
+	done
+}
+tap_check "the batch sweep runs at 60 and 1514 bytes, with its fit" sweep
 rm -f "$log" "$r.log" "$r.md"
 tap_done
