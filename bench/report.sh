@@ -37,6 +37,15 @@ awk "$AWKLIB"'
 /^phase / { phase = $2 }
 /^skip / { skipped[kv("cand")] = kv("reason") }
 /^fail / { failed[kv("cand")]++ }
+# A result without packets or time (older logs) is a failure.
+/^run / && (kv("pkts") == "" || kv("secs") + 0 <= 0) {
+	failed[kv("cand")]++
+	key = kv("cand") SUBSEP kv("size")
+	if (phase == "main" && !(key in kind)) {
+		order[++n] = key; kind[key] = kv("kind"); batch[key] = kv("batch")
+	}
+	next
+}
 /^run / && phase == "main" {
 	c = kv("cand"); sz = kv("size"); key = c SUBSEP sz
 	if (!(key in kind)) { order[++n] = key }
@@ -81,12 +90,14 @@ END {
 	print "|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= n; i++) {
 		key = order[i]; split(key, kk, SUBSEP)
+		if (!reps[key]) continue
 		med[key] = median(rate[key]); mlo[key] = lo; mhi[key] = hi
 		# The best skb path: e1k-* rows run on another NIC.
 		if (kind[key] != "pipe" && kk[1] !~ /^e1k-/ && med[key] > best[kk[2]]) best[kk[2]] = med[key]
 	}
 	for (i = 1; i <= n; i++) {
 		key = order[i]; split(key, kk, SUBSEP)
+		if (!reps[key]) continue
 		ref = ""
 		if (kind[key] == "tx") ref = "pktgen"
 		if (kind[key] == "rx") ref = "afp-tpv3"
@@ -148,6 +159,7 @@ command -v gnuplot >/dev/null && plots=1
 awk -v plots=$plots "$AWKLIB"'
 /^phase / { phase = $2 }
 /^host / { accel = kv("accel") }
+/^run / && (kv("pkts") == "" || kv("secs") + 0 <= 0) { next }
 /^run / && phase == "sweep" {
 	c = kv("cand"); b = kv("batch"); z = kv("size")
 	if (!(z in zseen)) { zseen[z] = 1; zs[++nz] = z }

@@ -319,6 +319,8 @@ measure() {
 		pg_start
 		sleep "$secs"
 		pg_stop
+		# pktgen may have dropped the device (its /proc entry gone).
+		[ -n "$pg_sent" ] && [ -n "$pg_usec" ] || rc=1
 		echo "result pkts=$pg_sent calls=0 secs=$(awk -v u="$pg_usec" 'BEGIN { printf "%.6f", u / 1e6 }')" \
 		     "cyc=0 tsc_hz=$tsc_hz drops=-1 busy=$(($(busy_jiffies) - s_busy))" > "$out"
 	elif [ "$xdp" = 1 ]; then
