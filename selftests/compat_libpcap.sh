@@ -43,37 +43,6 @@ stock_refuses() {
 	[ $_rc != 0 ] && ! grep -q 'netmap open' "$dir/stock.out"
 }
 
-# tcpdump -c N on netmap:B; bittwist (stock libpcap) sends through A.
-capture_all() {
-	# shellcheck disable=SC2086 # $up is a command prefix
-	start_capture "$b" "$dir/cap.log" $up tcpdump -Z root -n \
-		-i "netmap:$b" -c $N -w "$dir/cap.pcap" || return 1
-	ip netns exec "$a" bittwist -i "$a" -m 0 "$dir/all.pcap" || return 1
-	wait_exit $cap
-	_rc=$?
-	cat "$dir/cap.log"
-	[ $_rc = 0 ] && same_packets "$dir/all.pcap" "$dir/cap.pcap"
-}
-
-# 'udp port 9' (filtered in userspace by libpcap), stopped by SIGINT.
-capture_filter() {
-	# shellcheck disable=SC2086
-	start_capture "$b" "$dir/flt.log" $up tcpdump -Z root -n -U \
-		-i "netmap:$b" -w "$dir/flt.pcap" udp port 9 || return 1
-	ip netns exec "$a" bittwist -i "$a" -m 0 "$dir/all.pcap" || return 1
-	_i=0
-	while [ "$(dump "$dir/flt.pcap" | grep -c '^IP')" -lt $((N / 2)) ] &&
-	      [ $_i -lt 200 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	kill -INT $cap
-	wait_exit $cap
-	_rc=$?
-	cat "$dir/flt.log"
-	[ $_rc = 0 ] && same_packets "$dir/port9.pcap" "$dir/flt.pcap"
-}
-
 # A pipe: tcpdump through the backend on one end, bittwist through
 # libnetmap-pcap (nmpcap) on the other. (bittwist cannot send through the
 # backend: its pcap_inject is nm_inject alone, and the packets wait for a
@@ -88,22 +57,6 @@ pipe() {
 	_rc=$?
 	cat "$dir/pipe.log"
 	[ $_rc = 0 ] && same_packets "$dir/all.pcap" "$dir/pipe.pcap"
-}
-
-# The host RX ring (nm_open's "^" suffix): what B's stack sends.
-host_ring() {
-	ip -n "$b" addr add 198.18.0.2/24 dev "$b" || return 1
-	# shellcheck disable=SC2086
-	start_capture "$b" "$dir/host.log" $up tcpdump -Z root -n \
-		-i "netmap:$b^" -c 1 arp || return 1
-	ip netns exec "$b" sh -c 'ping -c 3 -W 1 198.18.0.1 ||
-		busybox ping -c 3 -W 1 198.18.0.1' > /dev/null 2>&1
-	wait_exit $cap
-	_rc=$?
-	cat "$dir/host.log" "$dir/host.log.out"
-	[ $_rc = 0 ] &&
-	grep -q 'ARP, Request who-has 198.18.0.1 tell 198.18.0.2' \
-		"$dir/host.log.out"
 }
 
 # A port that does not exist: the backend's own error, exit status 1.
@@ -122,11 +75,12 @@ tap_check "setup: namespaces, veth pair, $N test packets" setup || tap_done
 tap_check "stock libpcap refuses netmap:$b (the names come from the rebuilt one)" \
 	stock_refuses
 tap_check "tcpdump -i netmap:$b -c $N (libpcap's netmap backend) captures the $N packets sent, byte for byte" \
-	capture_all
+	capture_all "$up"
 tap_check "filter 'udp port 9' keeps exactly the $((N / 2)) matching packets; SIGINT ends the capture" \
-	capture_filter
+	capture_filter "$up"
 tap_check "pipe: tcpdump (backend) on netmap:lp{1 gets what bittwist (nmpcap) sends on netmap:lp}1" \
 	pipe
-tap_check "host ring netmap:$b^ captures what the stack sends" host_ring
+tap_check "host ring netmap:$b^ captures what the stack sends" \
+	capture_host "$up"
 tap_check "a missing port: exit status 1 and the backend's message" bad_name
 tap_done

@@ -101,3 +101,59 @@ no_ipv6() {
 			[ -e "$f" ] && echo 1 > "$f"; done; true'
 }
 
+# The checks both tests make; RUN is the command prefix that gives
+# tcpdump netmap ports ("nmpcap" or "env LD_LIBRARY_PATH=..."). The veth
+# ends $a and $b live in namespaces of the same names.
+
+# capture_all RUN: `tcpdump -c N` on netmap:$b while bittwist sends
+# all.pcap through $a (the real libpcap); byte for byte. $b's
+# promiscuity during and after the capture goes to promisc.txt.
+capture_all() {
+	start_capture "$b" "$dir/cap.log" $1 tcpdump -Z root -n \
+		-i "netmap:$b" -c $N -w "$dir/cap.pcap" || return 1
+	ip -d -n "$b" link show "$b" > "$dir/promisc.txt"
+	ip netns exec "$a" bittwist -i "$a" -m 0 "$dir/all.pcap" || return 1
+	wait_exit $cap
+	_rc=$?
+	ip -d -n "$b" link show "$b" >> "$dir/promisc.txt"
+	cat "$dir/cap.log"
+	[ $_rc = 0 ] && same_packets "$dir/all.pcap" "$dir/cap.pcap"
+}
+
+# capture_filter RUN: 'udp port 9', no count: stopped by SIGINT
+# (pcap_breakloop from the signal handler), then tcpdump prints
+# pcap_stats() into flt.log.
+capture_filter() {
+	start_capture "$b" "$dir/flt.log" $1 tcpdump -Z root -n -U \
+		-i "netmap:$b" -w "$dir/flt.pcap" udp port 9 || return 1
+	ip netns exec "$a" bittwist -i "$a" -m 0 "$dir/all.pcap" || return 1
+	_i=0
+	while [ "$(dump "$dir/flt.pcap" | grep -c '^IP')" -lt $((N / 2)) ] &&
+	      [ $_i -lt 200 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -INT $cap
+	wait_exit $cap
+	_rc=$?
+	cat "$dir/flt.log"
+	[ $_rc = 0 ] && same_packets "$dir/port9.pcap" "$dir/flt.pcap"
+}
+
+# capture_host RUN [ARGS]: netmap:$b^, the host RX ring, captures what
+# $b's own stack sends (ARP for 198.18.0.1).
+capture_host() {
+	_run=$1
+	shift
+	ip -n "$b" addr add 198.18.0.2/24 dev "$b" || return 1
+	start_capture "$b" "$dir/host.log" $_run tcpdump -Z root -n "$@" \
+		-i "netmap:$b^" -c 1 arp || return 1
+	ip netns exec "$b" sh -c 'ping -c 3 -W 1 198.18.0.1 ||
+		busybox ping -c 3 -W 1 198.18.0.1' > /dev/null 2>&1
+	wait_exit $cap
+	_rc=$?
+	cat "$dir/host.log" "$dir/host.log.out"
+	[ $_rc = 0 ] &&
+	grep -q 'ARP, Request who-has 198.18.0.1 tell 198.18.0.2' \
+		"$dir/host.log.out"
+}
