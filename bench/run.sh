@@ -256,11 +256,11 @@ out=$(mktemp)
 # generator) can hit the half-done rewrite and oops ("int3" in
 # packet_xmit, seen on 6.12), as with the XDP dispatcher (xdp_guarded).
 # A port held in netmap mode on a spare veth for the whole run keeps the
-# key on: no measurement switches it.
+# key on: no measurement switches it (for an hour, nm-bench's longest -d).
 ip link del bvk0 2>/dev/null
 ip link add bvk0 type veth peer name bvk1 && ip link set bvk0 up &&
 	ip link set bvk1 up || die "spare veth for the key holder"
-"$here/nm-bench" hold -i bvk0 -d 36000 > "$out.key" 2>&1 &
+"$here/nm-bench" hold -i bvk0 -d 3600 > "$out.key" 2>&1 &
 keyhold=$!
 trap 'kill -TERM $keyhold 2>/dev/null' EXIT
 await "$out.key" holding $keyhold
