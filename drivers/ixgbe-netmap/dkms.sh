@@ -33,9 +33,12 @@ stage() {
 		--exclude='.*.d' --exclude=modules.order \
 		--exclude=Module.symvers VERSION kernel include) |
 		tar -C "$dst" -xf -
-	(cd "$here" && tar -cf - Makefile Kbuild.in prepare.sh patches \
+	(cd "$here" && tar -cf - Makefile patches \
 		ixgbe_netmap.c ixgbe_netmap.h ixgbe_netmap_ring.h) |
 		tar -C "$dst/drivers/ixgbe-netmap" -xf -
+	mkdir -p "$dst/drivers/lib"
+	cp "$top/drivers/lib/prepare.sh" "$top/drivers/lib/Kbuild.in" \
+		"$dst/drivers/lib/"
 	cp "$here/dkms.conf" "$dst/dkms.conf"
 }
 
