@@ -70,7 +70,7 @@ dkms-remove:
 clean:
 	$(MAKE) -C kernel clean
 	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace clean; fi
-	rm -rf build/selftests build/dkms build/*-amd64 build/packages
+	rm -rf build/selftests build/dkms build/dkms-* build/*-amd64 build/packages
 
 .PHONY: packages
 .PHONY: all modules userspace selftests check check-debug shell vm-run fuzz demo bench \

@@ -8,6 +8,8 @@
 #   3. per kernel (vm/kernels.sh; KERNELS= restricts):
 #	build netmap.ko with W=1 in build/<kver>/src   (host TAP line)
 #	dkms build for that kernel, in a private tree  (host TAP line)
+#	dkms build of netmap-ixgbe (W=1), the module kept for the guest
+#	                                               (host TAP line)
 #	boot it in QEMU with the module and the tests: the guest's TAP
 #	streams here; then QEMU's exit status and the console log are
 #	checked                                        (host TAP line)
@@ -28,7 +30,8 @@
 #	the full suite on it does not fit CI's time limit; make check-debug
 #	runs all of it)
 #
-# Environment: T=NAME (one test; several: T="a b"), V=1 (show the kernel console),
+# Environment: T=NAME (one test; several: T="a b"; the ixgbe build then
+# runs only with IXGBE=1 or an ixgbe_ test), V=1 (show the kernel console),
 # KERNELS="6.12" (subset; "debug" = the debug kernel, all tests or T=),
 # DEBUG=1 (add the debug kernel; off by default for now, see README),
 # TIMEOUT=SECONDS (per test, default from selftests/settings),
@@ -147,6 +150,43 @@ if [ ${#dkms_kernels[@]} -gt 0 ]; then
 		host_result 1 "dkms add/remove (see build/dkms-check.log)"
 	fi
 	timing "dkms build" "$(elapsed "$t0")"
+fi
+
+# The native ixgbe (drivers/ixgbe-netmap). Its one build per packaged
+# kernel (the DKMS kernels above; not the debug kernel) is the dkms build
+# of its package netmap-ixgbe, with W=1; the module it makes goes to
+# build/KVER/ixgbe.ko for the guest (selftests/ixgbe_load.sh: QEMU has no
+# ixgbe device, the driver loads and unloads). Minutes per kernel: with
+# T= it runs only if IXGBE=1 or T names an ixgbe_ test.
+make -C "$top/drivers/ixgbe-netmap" test > "$B/ixgbe-test.log" 2>&1
+host_result $? "ixgbe-netmap descriptor arithmetic unit test (ASan/UBSan) (build/ixgbe-test.log)"
+ixgbe=1
+case " ${T:-} " in
+"  ") ;;
+*" ixgbe_"*) ;;
+*) [ "${IXGBE:-0}" = 1 ] || ixgbe=0 ;;
+esac
+for k in "${ok_kernels[@]}"; do rm -f "$B/$k/ixgbe.ko"; done
+if [ ${#dkms_kernels[@]} -gt 0 ] && [ $ixgbe = 1 ]; then
+	t0=$(now)
+	# The pristine driver sources: those the e1000e build extracted.
+	TAP_NUM=$hn KO_DIR=$B \
+	DRIVER_SRC_CACHE="$top/drivers/build/src" \
+		"$top/vm/dkms.sh" -p netmap-ixgbe check "${dkms_kernels[@]}" \
+		> "$B/dkms-ixgbe-check.log" 2>&1
+	rc=$?
+	cat "$B/dkms-ixgbe-check.log"
+	np=$(grep -c '^ok ' "$B/dkms-ixgbe-check.log")
+	nf=$(grep -c '^not ok ' "$B/dkms-ixgbe-check.log")
+	hn=$((hn + np + nf))
+	pass=$((pass + np))
+	fail=$((fail + nf))
+	if [ $((np + nf)) != ${#dkms_kernels[@]} ] || { [ $rc != 0 ] && [ $nf = 0 ]; }; then
+		host_result 1 "dkms add/remove netmap-ixgbe (see build/dkms-ixgbe-check.log)"
+	fi
+	timing "dkms build ixgbe" "$(elapsed "$t0")"
+elif [ $ixgbe = 0 ]; then
+	echo "# ixgbe-netmap build skipped (T= set: IXGBE=1 or an ixgbe_ test runs it)"
 fi
 
 [ $st = 0 ] || ok_kernels=()	# no tests to run without the test build

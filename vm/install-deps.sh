@@ -7,8 +7,8 @@
 # userspace (busybox-static, iproute2, kmod), the toolchain for static test
 # programs, dkms, linux-source-6.12 (the only Debian package that carries
 # kselftest_harness.h) and linux-source-6.1 (with 6.12's: the in-tree e1000e
-# that drivers/e1000e-netmap patches; and with what building a kernel takes,
-# for the debug kernel, vm/debug-kernel.sh).
+# and ixgbe that drivers/e1000e-netmap and drivers/ixgbe-netmap patch; and
+# with what building a kernel takes, for the debug kernel, vm/debug-kernel.sh).
 # The packaging tools are for `make packages` (debhelper, dh-dkms, lintian,
 # rpm); flex and bison build Debian's libpcap with its netmap backend
 # (userspace/compat/libpcap-netmap.sh).

@@ -125,6 +125,15 @@ make_initramfs() {
 	write_conf "$dir/vm.conf" "$mode"
 	# The netmap-enabled e1000e, when it was built, replaces the in-tree one.
 	[ -f "$B/$k/e1000e.ko" ] && set -- -K "$B/$k/e1000e.ko" "$@"
+	# So does the netmap-enabled ixgbe, with the in-tree modules it needs
+	# (not the in-tree ixgbe itself: two ixgbe.ko would confuse depmod).
+	if [ -f "$B/$k/ixgbe.ko" ]; then
+		local dep
+		for dep in $(modinfo -F depends "$B/$k/ixgbe.ko" | tr ',' ' '); do
+			[ "$dep" = netmap ] || set -- -d "$dep" "$@"
+		done
+		set -- -K "$B/$k/ixgbe.ko" "$@"
+	fi
 	KROOT=$(kernel_root "$k") "$top/vm/mkinitramfs.sh" -k "$k" -o "$dir/initrd" -M "$B/$k/netmap.ko" \
 		-t "$B/selftests" -c "$dir/vm.conf" -s "$B/stage" \
 		-b "$top/selftests/guest-bins" "$@"
