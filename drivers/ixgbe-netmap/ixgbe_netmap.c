@@ -39,8 +39,10 @@
  * of ring q (one at a time, the core's rule) and to the ring setup path,
  * which runs while the driver is down or resetting, when syncs return
  * -EAGAIN; rxq[q].init/.reset pass from one setup hook to the next;
- * rs_mem and rs_n change under rtnl in ->reg(on), before the rings are
- * set up for netmap.
+ * rs_mem and rs_n change under rtnl in ->reg(on) on entry only, before
+ * any ring is set up for netmap (on says whether we are in netmap mode:
+ * a ->reg(on) while on only reinitialises the rings), and are freed at
+ * detach.
  */
 #include <linux/build_bug.h>
 #include <linux/module.h>
@@ -71,6 +73,7 @@ struct ixgbe_nm_rxq {
 
 struct ixgbe_netmap {
 	struct netmap_adapter *na;
+	bool on;			/* between ->reg(on) and ->reg(off) */
 	u32 *rs_mem;			/* the TX rings' RS FIFOs */
 	u32 rs_n;			/* ring size rs_mem was made for */
 	struct ixgbe_nm_txq txq[IXGBE_NM_MAX_RINGS];
@@ -397,8 +400,6 @@ static int ixgbe_nm_rs_alloc(struct ixgbe_netmap *nm, u32 n)
 {
 	u32 i, rings = IXGBE_NM_MAX_RINGS;
 
-	if (nm->rs_mem && nm->rs_n == n)
-		return 0;
 	kvfree(nm->rs_mem);
 	nm->rs_n = 0;
 	nm->rs_mem = kvcalloc(array_size(rings, n), sizeof(u32), GFP_KERNEL);
@@ -416,16 +417,24 @@ static int ixgbe_nm_rs_alloc(struct ixgbe_netmap *nm, u32 n)
 static int ixgbe_nm_reg(struct net_device *netdev, bool on)
 {
 	struct ixgbe_adapter *adapter = netdev_priv(netdev);
+	struct ixgbe_netmap *nm = adapter->netmap;
 	int err;
 
-	if (on) {
-		/* XDP and AF_XDP bring their own buffers to the rings. */
-		if (adapter->xdp_prog)
-			return -EBUSY;
-		err = ixgbe_nm_rs_alloc(adapter->netmap, adapter->tx_ring_count);
+	/*
+	 * Called again while on (rings bound or released), ->reg neither
+	 * refuses nor allocates: the rings must be reinitialised, a released
+	 * ring's buffers are freed right after, and the bound rings' txsyncs
+	 * use the RS FIFOs.
+	 */
+	/* XDP and AF_XDP bring their own buffers to the rings. */
+	if (on && !nm->on && adapter->xdp_prog)
+		return -EBUSY;
+	if (on && ixnm_rs_realloc(nm->on, nm->rs_n, adapter->tx_ring_count)) {
+		err = ixgbe_nm_rs_alloc(nm, adapter->tx_ring_count);
 		if (err)
 			return err;
 	}
+	nm->on = on;
 	/* A stopped device is set up for netmap when it is opened. */
 	if (netif_running(netdev))
 		ixgbe_reinit_locked(adapter);

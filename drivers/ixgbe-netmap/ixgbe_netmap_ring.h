@@ -208,6 +208,23 @@ static inline void ixnm_rs_pop(struct ixnm_rs_fifo *q)
 }
 
 /**
+ * ixnm_rs_realloc() - does ->reg(on) (re)allocate the RS FIFOs?
+ * @was_on: the port is in netmap mode already: ->reg(on) is called again
+ *	because rings were bound or released (see netmap_native.h)
+ * @have: ring size the FIFOs were allocated for (0: none)
+ * @want: the TX rings' size now
+ *
+ * Only on entry, and only if the size changed: while in netmap mode the
+ * bound rings' txsyncs use the FIFOs at any time, so they are never
+ * replaced then (a ring whose size no longer matches is refused by
+ * txsync).
+ */
+static inline bool ixnm_rs_realloc(bool was_on, __u32 have, __u32 want)
+{
+	return !was_on && have != want;
+}
+
+/**
  * ixnm_rx_slot() - a written-back RX descriptor as a netmap slot
  * @staterr: the descriptor's status_error
  * @wb_len: its length field

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host unit test of ixgbe_netmap_ring.h: the descriptors txsync writes
- * for given slots, RS batching, the RS FIFO and RX write-back decoding,
+ * for given slots, RS batching, the RS FIFO, when ->reg allocates the RS
+ * FIFOs and RX write-back decoding,
  * against values computed by hand from the 82599 datasheet's descriptor
  * layout (cmd_type_len: length in bits 0-15, DTYP 20-23, EOP 24, IFCS 25,
  * RS 27, DEXT 29; olinfo_status: PAYLEN from bit 14).
@@ -211,6 +212,17 @@ static void test_rs(void)
 	CHECK(q.count == 0 && q.first < q.size, "pop on empty does nothing");
 }
 
+static void test_rs_realloc(void)
+{
+	CHECK(ixnm_rs_realloc(false, 0, 512) && ixnm_rs_realloc(false, 512, 1024),
+	      "entering netmap mode: FIFOs made for the ring size");
+	CHECK(!ixnm_rs_realloc(false, 512, 512),
+	      "entering again with the same ring size: FIFOs kept");
+	CHECK(!ixnm_rs_realloc(true, 512, 512) && !ixnm_rs_realloc(true, 512, 1024) &&
+	      !ixnm_rs_realloc(true, 0, 512),
+	      "->reg(on) while on (rings bound/released): never reallocated");
+}
+
 static void test_rx(void)
 {
 	__u32 len = 7;
@@ -233,6 +245,7 @@ int main(void)
 	test_tx_pad();
 	test_tx_bad();
 	test_rs();
+	test_rs_realloc();
 	test_rx();
 	printf("1..%d\n# %d passed, %d failed\n", tests, tests - failed, failed);
 	return failed ? 1 : 0;
