@@ -26,7 +26,9 @@
  * last descriptor of a packet every ixnm_tx_rs_interval() descriptors,
  * on packets with NS_REPORT and on the last packet of each sync; the RS
  * descriptors are remembered in order (struct ixnm_rs_fifo), and
- * completion is read from their DD write-back. rxsync collects
+ * completion is read from their DD write-back; packets that were not sent
+ * (no RS) after the last RS descriptor complete from the head register
+ * (ixnm_tx_complete()). rxsync collects
  * descriptors with DD set, a frame spanning several descriptors becoming
  * NS_MOREFRAG slots, then gives the released slots back and moves RDT.
  *
@@ -108,6 +110,23 @@ static bool ixgbe_nm_busy(struct ixgbe_adapter *adapter)
 {
 	return test_bit(__IXGBE_DOWN, &adapter->state) ||
 	       test_bit(__IXGBE_RESETTING, &adapter->state);
+}
+
+/* For ixnm_tx_complete(): a TX descriptor's DD, the TX head register. */
+static bool ixgbe_nm_tx_dd(void *arg, u32 d)
+{
+	union ixgbe_adv_tx_desc *desc = IXGBE_TX_DESC((struct ixgbe_ring *)arg,
+						      d);
+
+	return le32_to_cpu(READ_ONCE(desc->wb.status)) & IXNM_TXD_STAT_DD;
+}
+
+static u32 ixgbe_nm_tx_head(void *arg)
+{
+	struct ixgbe_ring *ring = arg;
+	struct ixgbe_adapter *adapter = netdev_priv(ring->netdev);
+
+	return IXGBE_READ_REG(&adapter->hw, IXGBE_TDH(ring->reg_idx));
 }
 
 static int ixgbe_nm_txsync(struct net_device *netdev, struct netmap_sync *s)
@@ -202,16 +221,9 @@ static int ixgbe_nm_txsync(struct net_device *netdev, struct netmap_sync *s)
 		s->hwcur = k;
 	}
 
-	/* In-order completion: a done RS descriptor ends a done stretch. */
-	while (ixnm_rs_peek(&q->rs, &d)) {
-		union ixgbe_adv_tx_desc *desc = IXGBE_TX_DESC(ring, d);
-
-		if (!(le32_to_cpu(READ_ONCE(desc->wb.status)) &
-		      IXNM_TXD_STAT_DD))
-			break;
-		ixnm_rs_pop(&q->rs);
-		q->clean = netmap_next(d, n);
-	}
+	/* In order: done RS descriptors, then the head register if needed. */
+	q->clean = ixnm_tx_complete(&q->rs, q->clean, netmap_idx_k2n(s, k), n,
+				    ixgbe_nm_tx_dd, ixgbe_nm_tx_head, ring);
 	s->hwtail = netmap_prev(netmap_idx_n2k(s, q->clean), n);
 	return 0;
 }

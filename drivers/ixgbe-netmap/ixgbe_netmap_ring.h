@@ -208,6 +208,67 @@ static inline void ixnm_rs_pop(struct ixnm_rs_fifo *q)
 }
 
 /**
+ * ixnm_tx_head_done() - TX completion from the head register
+ * @clean: first descriptor not known to be done
+ * @tail: the descriptor txsync writes next (TDT)
+ * @head: what the head register (TDH) reads: the device has processed
+ *	every descriptor before it
+ * @n: descriptors in the ring
+ *
+ * Return: the new @clean: @head if it lies in [@clean, @tail] (modulo
+ * @n), else @clean unchanged (a head outside the ring, such as the all-ones
+ * of a device that is gone, or outside the descriptors in flight is not
+ * believed).
+ */
+static inline __u32 ixnm_tx_head_done(__u32 clean, __u32 tail, __u32 head,
+				      __u32 n)
+{
+	__u32 pending, done;
+
+	if (head >= n || clean >= n || tail >= n)
+		return clean;
+	pending = tail >= clean ? tail - clean : tail + n - clean;
+	done = head >= clean ? head - clean : head + n - clean;
+	return done <= pending ? head : clean;
+}
+
+/**
+ * ixnm_tx_complete() - how far TX completion goes
+ * @q: the ring's RS FIFO; the RS descriptors found done are taken out
+ * @clean: first descriptor not known to be done
+ * @tail: the descriptor txsync writes next (TDT)
+ * @n: descriptors in the ring
+ * @dd: dd(@arg, d) tells whether descriptor d has DD written back
+ * @head: head(@arg) reads the head register (TDH)
+ * @arg: for @dd and @head
+ *
+ * The device completes descriptors in order: when the oldest RS
+ * descriptor has DD, every descriptor up to it is done. A packet that is
+ * not sent (context descriptors, see ixnm_tx_encode()) gets no RS, so
+ * rejected packets after the last RS descriptor would never complete
+ * that way: once every RS descriptor is done and some descriptors are
+ * still in flight, the head register tells how far the device went (it
+ * is read only then).
+ *
+ * Return: the new @clean.
+ */
+static inline __u32 ixnm_tx_complete(struct ixnm_rs_fifo *q, __u32 clean,
+				     __u32 tail, __u32 n,
+				     bool (*dd)(void *arg, __u32 d),
+				     __u32 (*head)(void *arg), void *arg)
+{
+	__u32 d;
+
+	while (ixnm_rs_peek(q, &d) && dd(arg, d)) {
+		ixnm_rs_pop(q);
+		clean = d + 1 == n ? 0 : d + 1;
+	}
+	if (!q->count && clean != tail)
+		clean = ixnm_tx_head_done(clean, tail, head(arg), n);
+	return clean;
+}
+
+/**
  * ixnm_rs_realloc() - does ->reg(on) (re)allocate the RS FIFOs?
  * @was_on: the port is in netmap mode already: ->reg(on) is called again
  *	because rings were bound or released (see netmap_native.h)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host unit test of ixgbe_netmap_ring.h: the descriptors txsync writes
- * for given slots, RS batching, the RS FIFO, when ->reg allocates the RS
- * FIFOs and RX write-back decoding,
+ * for given slots, RS batching, the RS FIFO, TX completion (DD, then the
+ * head register for packets not sent), when ->reg allocates the RS FIFOs
+ * and RX write-back decoding,
  * against values computed by hand from the 82599 datasheet's descriptor
  * layout (cmd_type_len: length in bits 0-15, DTYP 20-23, EOP 24, IFCS 25,
  * RS 27, DEXT 29; olinfo_status: PAYLEN from bit 14).
@@ -212,6 +213,98 @@ static void test_rs(void)
 	CHECK(q.count == 0 && q.first < q.size, "pop on empty does nothing");
 }
 
+/* A fake device for ixnm_tx_complete(): DD bits and a head register. */
+struct fake_dev {
+	bool dd[8];
+	__u32 head;
+	int head_reads;
+};
+
+static bool fake_dd(void *arg, __u32 d)
+{
+	return ((struct fake_dev *)arg)->dd[d];
+}
+
+static __u32 fake_head(void *arg)
+{
+	struct fake_dev *dev = arg;
+
+	dev->head_reads++;
+	return dev->head;
+}
+
+static void test_tx_complete(void)
+{
+	__u32 store[8];
+	struct ixnm_rs_fifo q = { .desc = store, .size = 8 };
+	struct fake_dev dev = { .head = 0 };
+	__u32 clean;
+
+	CHECK(ixnm_tx_head_done(2, 6, 5, 8) == 5 &&
+	      ixnm_tx_head_done(2, 6, 6, 8) == 6 &&
+	      ixnm_tx_head_done(2, 6, 2, 8) == 2,
+	      "head inside [clean, tail] is taken");
+	CHECK(ixnm_tx_head_done(6, 2, 0, 8) == 0 &&
+	      ixnm_tx_head_done(6, 2, 7, 8) == 7,
+	      "head inside a window that wraps is taken");
+	CHECK(ixnm_tx_head_done(2, 6, 7, 8) == 2 &&
+	      ixnm_tx_head_done(2, 6, 1, 8) == 2 &&
+	      ixnm_tx_head_done(6, 2, 4, 8) == 6,
+	      "head outside the descriptors in flight is ignored");
+	CHECK(ixnm_tx_head_done(2, 6, 8, 8) == 2 &&
+	      ixnm_tx_head_done(2, 6, 0xffffffffu, 8) == 2,
+	      "head outside the ring (a device that is gone) is ignored");
+
+	/*
+	 * Ring of 8: a batch of two good one-slot packets (descriptors 0 and
+	 * 1, RS on 1, the last sent) and a rejected 3-slot packet (context
+	 * descriptors 2-4, no RS); the tail is 5.
+	 */
+	ixnm_rs_reset(&q);
+	ixnm_rs_push(&q, 1);
+	dev.head = 1;
+	clean = ixnm_tx_complete(&q, 0, 5, 8, fake_dd, fake_head, &dev);
+	CHECK(clean == 0 && q.count == 1 && dev.head_reads == 0,
+	      "RS descriptor not done: nothing completes, head not read");
+	dev.dd[1] = true;
+	dev.head = 2;
+	clean = ixnm_tx_complete(&q, clean, 5, 8, fake_dd, fake_head, &dev);
+	CHECK(clean == 2 && q.count == 0 && dev.head_reads == 1,
+	      "RS descriptor done, the rejected packet not yet passed (clean %u)",
+	      clean);
+	dev.head = 5;
+	clean = ixnm_tx_complete(&q, clean, 5, 8, fake_dd, fake_head, &dev);
+	CHECK(clean == 5 && dev.head_reads == 2,
+	      "rejected last packet completes from the head register (clean %u)",
+	      clean);
+	clean = ixnm_tx_complete(&q, clean, 5, 8, fake_dd, fake_head, &dev);
+	CHECK(clean == 5 && dev.head_reads == 2,
+	      "nothing in flight: head not read again");
+
+	/* Only rejected packets in a sync, across the end of the ring. */
+	dev.head = 7;
+	clean = ixnm_tx_complete(&q, 6, 1, 8, fake_dd, fake_head, &dev);
+	CHECK(clean == 7, "only rejected packets: head 7 of [6, 1) (clean %u)",
+	      clean);
+	dev.head = 1;
+	clean = ixnm_tx_complete(&q, clean, 1, 8, fake_dd, fake_head, &dev);
+	CHECK(clean == 1, "... then head 1 after the wrap (clean %u)", clean);
+
+	/* RS descriptors still pending: no head read, in-order DD. */
+	ixnm_rs_push(&q, 3);
+	ixnm_rs_push(&q, 6);
+	memset(dev.dd, 0, sizeof(dev.dd));
+	dev.dd[6] = true;
+	dev.head_reads = 0;
+	clean = ixnm_tx_complete(&q, 1, 7, 8, fake_dd, fake_head, &dev);
+	CHECK(clean == 1 && q.count == 2 && dev.head_reads == 0,
+	      "a later RS done before an earlier one: nothing completes");
+	dev.dd[3] = true;
+	clean = ixnm_tx_complete(&q, clean, 7, 8, fake_dd, fake_head, &dev);
+	CHECK(clean == 7 && q.count == 0 && dev.head_reads == 0,
+	      "both done: clean after the last RS, which is the tail");
+}
+
 static void test_rs_realloc(void)
 {
 	CHECK(ixnm_rs_realloc(false, 0, 512) && ixnm_rs_realloc(false, 512, 1024),
@@ -245,6 +338,7 @@ int main(void)
 	test_tx_pad();
 	test_tx_bad();
 	test_rs();
+	test_tx_complete();
 	test_rs_realloc();
 	test_rx();
 	printf("1..%d\n# %d passed, %d failed\n", tests, tests - failed, failed);
