@@ -64,6 +64,25 @@ host_result() {		# host_result RC DESC
 }
 timing() { timings="$timings$1: $2 s
 "; echo "# time $1: $2 s"; }
+# A host step that prints its own TAP lines (numbered from TAP_NUM): each
+# counts as one host check; a failure without a "not ok" line counts too.
+host_tap() {		# host_tap LOG CMD...
+	local log=$1 rc np nf
+	shift
+	TAP_NUM=$hn "$@" > "$log" 2>&1
+	rc=$?
+	cat "$log"
+	np=$(grep -c '^ok ' "$log")
+	nf=$(grep -c '^not ok ' "$log")
+	hn=$((hn + np + nf))
+	pass=$((pass + np))
+	fail=$((fail + nf))
+	if [ $rc != 0 ] && [ "$nf" = 0 ]; then
+		host_result 1 "$* (see ${log#"$top"/})"
+		return 1
+	fi
+	return $rc
+}
 
 t_all=$(now)
 mkdir -p "$B"
@@ -170,20 +189,9 @@ for k in "${ok_kernels[@]}"; do rm -f "$B/$k/ixgbe.ko"; done
 if [ ${#dkms_kernels[@]} -gt 0 ] && [ $ixgbe = 1 ]; then
 	t0=$(now)
 	# The pristine driver sources: those the e1000e build extracted.
-	TAP_NUM=$hn KO_DIR=$B \
-	DRIVER_SRC_CACHE="$top/drivers/build/src" \
-		"$top/vm/dkms.sh" -p netmap-ixgbe check "${dkms_kernels[@]}" \
-		> "$B/dkms-ixgbe-check.log" 2>&1
-	rc=$?
-	cat "$B/dkms-ixgbe-check.log"
-	np=$(grep -c '^ok ' "$B/dkms-ixgbe-check.log")
-	nf=$(grep -c '^not ok ' "$B/dkms-ixgbe-check.log")
-	hn=$((hn + np + nf))
-	pass=$((pass + np))
-	fail=$((fail + nf))
-	if [ $((np + nf)) != ${#dkms_kernels[@]} ] || { [ $rc != 0 ] && [ $nf = 0 ]; }; then
-		host_result 1 "dkms add/remove netmap-ixgbe (see build/dkms-ixgbe-check.log)"
-	fi
+	KO_DIR=$B DRIVER_SRC_CACHE="$top/drivers/build/src" \
+		host_tap "$B/dkms-ixgbe-check.log" \
+		"$top/vm/dkms.sh" -p netmap-ixgbe check "${dkms_kernels[@]}"
 	timing "dkms build ixgbe" "$(elapsed "$t0")"
 elif [ $ixgbe = 0 ]; then
 	echo "# ixgbe-netmap build skipped (T= set: IXGBE=1 or an ixgbe_ test runs it)"
@@ -249,24 +257,7 @@ for k in "${ok_kernels[@]}"; do
 done
 
 # Packages: build them, then install-test the .debs (vm/packages.sh
-# prints its own TAP lines; each counts as one host check).
-host_tap() {		# host_tap LOG CMD...
-	local log=$1 rc np nf
-	shift
-	TAP_NUM=$hn "$@" > "$log" 2>&1
-	rc=$?
-	cat "$log"
-	np=$(grep -c '^ok ' "$log")
-	nf=$(grep -c '^not ok ' "$log")
-	hn=$((hn + np + nf))
-	pass=$((pass + np))
-	fail=$((fail + nf))
-	if [ $rc != 0 ] && [ "$nf" = 0 ]; then
-		host_result 1 "$* (see ${log#"$top"/})"
-		return 1
-	fi
-	return $rc
-}
+# prints its own TAP lines; each counts as one host check, see host_tap).
 if [ "${PACKAGES:-$([ -z "${T:-}" ] && echo 1 || echo 0)}" = 1 ]; then
 	echo "# === packages ==="
 	t0=$(now)
