@@ -30,18 +30,13 @@ pair() {
 	# shellcheck disable=SC2086  # word splitting wanted
 	$rxns "$dir"/$rx "$n" 60 > "$out" 2>&1 &
 	pid=$!
-	i=0
-	until grep -q '^ready' "$out"; do
-		if [ "$i" -ge 150 ] || ! kill -0 "$pid" 2>/dev/null; then
-			echo "receiver not ready:"
-			cat "$out"
-			kill "$pid" 2>/dev/null
-			rm -f "$out"
-			return 1
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
+	if ! nm_await "$pid" "$out" '^ready' 150; then
+		echo "receiver not ready:"
+		cat "$out"
+		kill "$pid" 2>/dev/null
+		rm -f "$out"
+		return 1
+	fi
 	# shellcheck disable=SC2086
 	if ! $txns "$dir"/$tx "$n"; then
 		kill "$pid"

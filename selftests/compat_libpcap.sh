@@ -43,22 +43,6 @@ stock_refuses() {
 	[ $_rc != 0 ] && ! grep -q 'netmap open' "$dir/stock.out"
 }
 
-# A pipe: tcpdump through the backend on one end, bittwist through
-# libnetmap-pcap (nmpcap) on the other. (bittwist cannot send through the
-# backend: its pcap_inject is nm_inject alone, and the packets wait for a
-# poll that a program that only sends never makes, as with upstream netmap.)
-pipe() {
-	# shellcheck disable=SC2086
-	start_capture "$b" "$dir/pipe.log" $up tcpdump -Z root -n \
-		-i "netmap:lp$${1" -c $N -w "$dir/pipe.pcap" || return 1
-	ip netns exec "$b" nmpcap bittwist -i "netmap:lp$$}1" -m 0 \
-		"$dir/all.pcap" || return 1
-	wait_exit $cap
-	_rc=$?
-	cat "$dir/pipe.log"
-	[ $_rc = 0 ] && same_packets "$dir/all.pcap" "$dir/pipe.pcap"
-}
-
 # A port that does not exist: the backend's own error, exit status 1.
 bad_name() {
 	# shellcheck disable=SC2086
@@ -78,8 +62,11 @@ tap_check "tcpdump -i netmap:$b -c $N (libpcap's netmap backend) captures the $N
 	capture_all "$up"
 tap_check "filter 'udp port 9' keeps exactly the $((N / 2)) matching packets; SIGINT ends the capture" \
 	capture_filter "$up"
+# bittwist sends through libnetmap-pcap (nmpcap), not the backend: the
+# backend's pcap_inject is nm_inject alone, and the packets wait for a
+# poll that a program that only sends never makes, as with upstream netmap.
 tap_check "pipe: tcpdump (backend) on netmap:lp{1 gets what bittwist (nmpcap) sends on netmap:lp}1" \
-	pipe
+	capture_pipe "$up" "lp$$"
 tap_check "host ring netmap:$b^ captures what the stack sends" \
 	capture_host "$up"
 tap_check "a missing port: exit status 1 and the backend's message" bad_name

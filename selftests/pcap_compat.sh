@@ -57,7 +57,7 @@ drops() {
 	kill -CONT $cap
 	sleep 2
 	kill -TERM $cap
-	wait_exit $cap
+	nm_reap $cap 300 KILL
 	_rc=$?
 	cat "$dir/drop.log"
 	_nr=$(sed -n 's/^\([0-9]*\) packets\{0,1\} received by filter$/\1/p' "$dir/drop.log")
@@ -82,22 +82,10 @@ inject() {
 		-i "$b" -c $N -w "$dir/inj.pcap" || return 1
 	ip netns exec "$a" nmpcap bittwist -i "netmap:$a" -m 0 \
 		"$dir/all.pcap" || return 1
-	wait_exit $cap
+	nm_reap $cap 300 KILL
 	_rc=$?
 	cat "$dir/inj.log"
 	[ $_rc = 0 ] && same_packets "$dir/all.pcap" "$dir/inj.pcap"
-}
-
-# A pipe: capture on the master end, bittwist injects on the slave end.
-pipe() {
-	start_capture "$b" "$dir/pipe.log" nmpcap tcpdump -Z root -n \
-		-i "netmap:pp$${1" -c $N -w "$dir/pipe.pcap" || return 1
-	ip netns exec "$b" nmpcap bittwist -i "netmap:pp$$}1" -m 0 \
-		"$dir/all.pcap" || return 1
-	wait_exit $cap
-	_rc=$?
-	cat "$dir/pipe.log"
-	[ $_rc = 0 ] && same_packets "$dir/all.pcap" "$dir/pipe.pcap"
 }
 
 # bad_name NAME MESSAGE [ARGS]: tcpdump fails, exit status 1, clear
@@ -140,7 +128,8 @@ tap_check "host rings: netmap:$b^ captures what the stack sends; -Q in refused" 
 	host_ring
 tap_check "nmpcap bittwist -i netmap:$a injects; every packet arrives on $b (tcpdump -i $b through the real libpcap)" \
 	inject
-tap_check "pipe: capture on netmap:pp{1, inject on netmap:pp}1" pipe
+tap_check "pipe: capture on netmap:pp{1, inject on netmap:pp}1" \
+	capture_pipe nmpcap "pp$$"
 tap_check "invalid names: tcpdump exits 1 with a clear error" bad_names
 tap_check "tcpdump -r (a savefile) through the real libpcap when preloaded" \
 	offline

@@ -34,19 +34,19 @@ exact_count() {
 	expect "$tmp/rx" bytes 60000
 }
 
+# rx_at_least N: $b's stack counted N received packets.
+rx_at_least() {
+	[ "$(ip netns exec "$b" \
+	     cat /sys/class/net/"$b"/statistics/rx_packets)" -ge "$1" ]
+}
+
 # rx without -W runs until SIGINT, then exits 0 with its summary.
 sigint() {
 	stop_all
 	start "$tmp/rx" "$b" pkt-gen -i "netmap:$b" -f rx -w 0 || return 1
 	ip netns exec "$a" pkt-gen -i "$a" -f tx -n 200 -l 1000 -w 0 \
 		> "$tmp/tx" 2>&1 || { cat "$tmp/tx"; return 1; }
-	_i=0
-	until [ "$(ip netns exec "$b" \
-		   cat /sys/class/net/"$b"/statistics/rx_packets)" -ge 200 ] ||
-	      [ $_i -gt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	nm_until 100 rx_at_least 200
 	sleep 1
 	finish "$pid" 0 || { echo "rx exit status $?"; cat "$tmp/rx"; return 1; }
 	cat "$tmp/tx" "$tmp/rx"

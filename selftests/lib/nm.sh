@@ -116,20 +116,46 @@ nm_module_load() {
 	fi
 }
 
-nm_wait_for() {
-	_i=0
-	while [ ! -e "$1" ]; do
-		[ $_i -ge 50 ] && { echo "$1 did not appear"; return 1; }
+# nm_until TENTHS CMD...: run CMD, and again every 0.1 s until it
+# succeeds; fail if it still fails after TENTHS more tries. Every bounded
+# wait of the shell tests goes through here.
+nm_until() {
+	_nmu_n=$1 _nmu_i=0
+	shift
+	until "$@"; do
+		[ $_nmu_i -ge "$_nmu_n" ] && return 1
 		sleep 0.1
-		_i=$((_i + 1))
+		_nmu_i=$((_nmu_i + 1))
 	done
 }
 
+_nm_gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+_nm_said_or_gone() {
+	grep -q "$3" "$2" || _nm_gone "$1"
+}
+
+# nm_await PID LOG PATTERN TENTHS: wait until PID has written a line
+# matching PATTERN into LOG; fail if PID exits first or after TENTHS
+# tenths of a second.
+nm_await() {
+	nm_until "$4" _nm_said_or_gone "$1" "$2" "$3"
+	grep -q "$3" "$2"
+}
+
+# nm_reap PID TENTHS SIG: PID's exit status, once it has exited by itself
+# within TENTHS tenths of a second, or else after SIG.
+nm_reap() {
+	nm_until "$2" _nm_gone "$1" || kill -"$3" "$1" 2>/dev/null
+	wait "$1"
+}
+
+nm_wait_for() {
+	nm_until 50 test -e "$1" || { echo "$1 did not appear"; return 1; }
+}
+
 nm_wait_gone() {
-	_i=0
-	while [ -e "$1" ]; do
-		[ $_i -ge 50 ] && { echo "$1 still there"; return 1; }
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	nm_until 50 test ! -e "$1" || { echo "$1 still there"; return 1; }
 }

@@ -45,26 +45,13 @@ start() {
 	fi
 	pid=$!
 	bg="$bg $pid"
-	_i=0
-	until grep -q ready "$_log"; do
-		_i=$((_i + 1))
-		if [ $_i -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
-			echo "$* did not start:"; cat "$_log"
-			return 1
-		fi
-		sleep 0.1
-	done
+	nm_await "$pid" "$_log" ready 100 ||
+		{ echo "$* did not start:"; cat "$_log"; return 1; }
 }
 
 # finish PID SECS: wait up to SECS for PID, then SIGINT it; its status.
 finish() {
-	_i=0
-	while kill -0 "$1" 2>/dev/null && [ $_i -lt $(($2 * 10)) ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	kill -INT "$1" 2>/dev/null
-	wait "$1"
+	nm_reap "$1" $(($2 * 10)) INT
 }
 
 # stop_all: end what an earlier (failed) check left running.

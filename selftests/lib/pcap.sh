@@ -60,13 +60,8 @@ start_capture() {
 		ip netns exec "$_ns" "$@" > "$_log.out" 2> "$_log" &
 	fi
 	cap=$!
-	_i=0
-	until grep -q 'listening on' "$_log"; do
-		kill -0 $cap 2>/dev/null || { cat "$_log"; return 1; }
-		[ $_i -ge 200 ] && { echo "tcpdump not listening"; return 1; }
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	nm_await $cap "$_log" 'listening on' 200 ||
+		{ echo "tcpdump not listening:"; cat "$_log"; return 1; }
 }
 
 # start_nsenter: start_capture, under nsenter (/sys as it is, with
@@ -79,19 +74,9 @@ start_nsenter() {
 	return $_rc
 }
 
-# wait_exit PID: its exit status, or 124 if it is still running in 30 s.
-wait_exit() {
-	_i=0
-	while kill -0 "$1" 2>/dev/null && [ $_i -lt 300 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	if kill -0 "$1" 2>/dev/null; then
-		kill -9 "$1"
-		wait "$1"
-		return 124
-	fi
-	wait "$1"
+# has_packets FILE N: FILE (a savefile being written) holds N packets.
+has_packets() {
+	[ "$(dump "$1" | grep -c '^IP')" -ge "$2" ]
 }
 
 no_ipv6() {
@@ -113,7 +98,7 @@ capture_all() {
 		-i "netmap:$b" -c $N -w "$dir/cap.pcap" || return 1
 	ip -d -n "$b" link show "$b" > "$dir/promisc.txt"
 	ip netns exec "$a" bittwist -i "$a" -m 0 "$dir/all.pcap" || return 1
-	wait_exit $cap
+	nm_reap $cap 300 KILL
 	_rc=$?
 	ip -d -n "$b" link show "$b" >> "$dir/promisc.txt"
 	cat "$dir/cap.log"
@@ -127,17 +112,25 @@ capture_filter() {
 	start_capture "$b" "$dir/flt.log" $1 tcpdump -Z root -n -U \
 		-i "netmap:$b" -w "$dir/flt.pcap" udp port 9 || return 1
 	ip netns exec "$a" bittwist -i "$a" -m 0 "$dir/all.pcap" || return 1
-	_i=0
-	while [ "$(dump "$dir/flt.pcap" | grep -c '^IP')" -lt $((N / 2)) ] &&
-	      [ $_i -lt 200 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	nm_until 200 has_packets "$dir/flt.pcap" $((N / 2))
 	kill -INT $cap
-	wait_exit $cap
+	nm_reap $cap 300 KILL
 	_rc=$?
 	cat "$dir/flt.log"
 	[ $_rc = 0 ] && same_packets "$dir/port9.pcap" "$dir/flt.pcap"
+}
+
+# capture_pipe RUN PIPE: tcpdump through RUN on netmap:PIPE{1 gets what
+# bittwist sends through libnetmap-pcap (nmpcap) on netmap:PIPE}1.
+capture_pipe() {
+	start_capture "$b" "$dir/pipe.log" $1 tcpdump -Z root -n \
+		-i "netmap:$2{1" -c $N -w "$dir/pipe.pcap" || return 1
+	ip netns exec "$b" nmpcap bittwist -i "netmap:$2}1" -m 0 \
+		"$dir/all.pcap" || return 1
+	nm_reap $cap 300 KILL
+	_rc=$?
+	cat "$dir/pipe.log"
+	[ $_rc = 0 ] && same_packets "$dir/all.pcap" "$dir/pipe.pcap"
 }
 
 # capture_host RUN [ARGS]: netmap:$b^, the host RX ring, captures what
@@ -150,7 +143,7 @@ capture_host() {
 		-i "netmap:$b^" -c 1 arp || return 1
 	ip netns exec "$b" sh -c 'ping -c 3 -W 1 198.18.0.1 ||
 		busybox ping -c 3 -W 1 198.18.0.1' > /dev/null 2>&1
-	wait_exit $cap
+	nm_reap $cap 300 KILL
 	_rc=$?
 	cat "$dir/host.log" "$dir/host.log.out"
 	[ $_rc = 0 ] &&
