@@ -21,6 +21,7 @@ PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64 busybox-static iproute2 kmod
 dkms cpio xz-utils linux-source-6.12 linux-source-6.1 patch gcc g++ make
 libc6-dev libpcap-dev dash coreutils tcpdump bittwist pkgconf flex bison
+nftables
 debhelper dh-dkms dpkg-dev fakeroot lintian rpm
 bc libelf-dev libssl-dev"
 

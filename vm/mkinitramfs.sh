@@ -14,8 +14,9 @@
 #   -r  command script for `make vm-run` (/etc/vm-run.sh)
 #   -f  extra file or directory, copied to /root with its (programs')
 #       libraries (repeatable)
-#   -d  extra in-tree module to make loadable (repeatable); veth and
-#       pvpanic_mmio are always included
+#   -d  extra in-tree module to make loadable (repeatable); veth,
+#       pvpanic_mmio and nf_tables (/init's key holder) are always
+#       included, the last two only if the kernel has them
 #   -s  staged userspace install (`make -C userspace install
 #       DESTDIR=...`), copied over the root with the libraries its
 #       programs need
@@ -40,7 +41,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 kver='' out='' ko='' kos='' tests='' conf='' runsh='' files='' stage='' bins=''
-mods='veth pvpanic_mmio'
+mods='veth pvpanic_mmio nf_tables'
 while getopts k:o:M:K:t:c:r:f:d:s:b: opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
@@ -159,6 +160,7 @@ for m in $mods; do
 	deps=$(modprobe -d "${kroot:-/}" -S "$kver" --show-depends "$m" 2>/dev/null) || {
 		case $m in
 		pvpanic_mmio) continue ;;	# nice to have: panics end QEMU early
+		nf_tables) continue ;;		# not in the debug kernel
 		esac
 		echo "mkinitramfs: module $m not found for $kver" >&2
 		exit 1
