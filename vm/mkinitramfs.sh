@@ -166,7 +166,8 @@ for m in $mods; do
 		exit 1
 	}
 	echo "$deps" | awk '$1 == "insmod" { print $2 }' | while read -r f; do
-		rel=${f#"$kmod_src/"}
+		# (with -d /, modprobe prints //lib/modules/...)
+		rel=${f#*"/lib/modules/$kver/"}
 		rel=${rel%.xz}
 		[ -e "lib/modules/$kver/$rel" ] && continue
 		mkdir -p "lib/modules/$kver/$(dirname "$rel")"
