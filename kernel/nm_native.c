@@ -209,8 +209,15 @@ static int nm_native_reg(struct nm_adapter *up, bool on)
 		goto out;
 	}
 	err = -ENXIO;
-	if (!na->attached || test_bit(NAF_ZOMBIE, &up->flags))
+	if (!na->attached)
 		goto out;
+	if (test_bit(NAF_ZOMBIE, &up->flags)) {
+		/* Moved here while fds of its old namespace stay bound. */
+		pr_info_ratelimited("netmap: %s: still bound in its previous network namespace; close those fds first\n",
+				    up->name);
+		err = -EBUSY;
+		goto out;
+	}
 	err = -EINVAL;
 	if (up->num_slots[NM_TX] != na->info.num_tx_slots ||
 	    up->num_slots[NM_RX] != na->info.num_rx_slots) {
@@ -287,6 +294,8 @@ static int nm_native_config(struct nm_adapter *up)
 		err = -ENXIO;
 		goto out;
 	}
+	/* No fd is bound: the ones from before a namespace move are gone. */
+	clear_bit(NAF_ZOMBIE, &up->flags);
 	if (info->ops->config) {
 		err = info->ops->config(info->dev, info);
 		if (err)
@@ -371,7 +380,9 @@ static void nm_native_gone(struct netmap_adapter *na)
  * The device moves to another network namespace (rtnl held; it was
  * closed first): the fds bound in the old one lose their rings, which
  * fail as for a vanished device, while the adapter stays the device's
- * for binds in the new namespace.
+ * for binds in the new namespace. Those would share the old fds' krings
+ * and bring them back to life: the adapter stays a zombie, refusing
+ * binds, until the last old fd is gone (nm_native_config() revives it).
  */
 static void nm_native_moved(struct netmap_adapter *na)
 {
@@ -380,6 +391,7 @@ static void nm_native_moved(struct netmap_adapter *na)
 	ASSERT_RTNL();
 	if (!test_and_clear_bit(NAF_NETMAP_ON, &up->flags))
 		return;
+	set_bit(NAF_ZOMBIE, &up->flags);
 	nm_adapter_stop(up, NM_KR_ZOMBIE);
 	nm_native_off(na, true);
 	nm_native_purge(up);

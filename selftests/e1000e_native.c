@@ -656,6 +656,75 @@ TEST_F_TIMEOUT(e1k, namespace_move, E1K_TIMEOUT)
 }
 
 /*
+ * An fd bound to B stays dead after B moved to another namespace, also
+ * when that namespace binds B anew: its syncs fail and move nothing, its
+ * poll reports POLLERR. The new bind is refused until the old fd is
+ * closed (it would otherwise share, and revive, the old fd's rings); it
+ * works after.
+ */
+TEST_F_TIMEOUT(e1k, namespace_move_old_fd_stays_dead, E1K_TIMEOUT)
+{
+	struct netmap_ring *rx, *old_rx, *old_tx;
+	uint32_t old_tail, old_txtail, next = 0;
+	struct pollfd pfd;
+	int home;
+
+	ASSERT_EQ(0, nmt_port_open(&self->pb, self->b, NR_REG_ALL_NIC, 0, 0));
+	ASSERT_TRUE(carrier_wait(self->b, 15000));
+	old_rx = nmt_first_ring(self->pb.nifp, NMT_RX);
+	old_tx = nmt_first_ring(self->pb.nifp, NMT_TX);
+	ASSERT_NE(NULL, old_rx);
+	ASSERT_NE(NULL, old_tx);
+
+	snprintf(self->ns, sizeof(self->ns), "nme1k%d", getpid());
+	ASSERT_EQ(0, nmt_sh("ip netns add %s && ip link set %s netns %s && "
+			    "ip -n %s link set %s up", self->ns, self->b,
+			    self->ns, self->ns, self->b));
+	EXPECT_NE(0, nmt_rxsync(self->pb.fd));
+
+	home = open("/proc/self/ns/net", O_RDONLY);
+	ASSERT_LE(0, home);
+	ASSERT_EQ(0, nmt_netns_enter(self->ns));
+	/* refused while the old fd holds the rings */
+	EXPECT_EQ(-EBUSY, nmt_port_open(&self->pc, self->b, NR_REG_ALL_NIC,
+					0, NR_RX_RINGS_ONLY));
+	nmt_port_close(&self->pc);
+	ASSERT_EQ(0, nmt_netns_enter_fd(home));
+
+	/* the old fd: fails, moves nothing, POLLERR */
+	old_tail = old_rx->tail;
+	old_txtail = old_tx->tail;
+	nmt_tx_fill(old_tx, 8, 0, self->tag, &next);
+	EXPECT_NE(0, nmt_txsync(self->pb.fd));
+	EXPECT_NE(0, nmt_rxsync(self->pb.fd));
+	EXPECT_EQ(old_tail, old_rx->tail);
+	EXPECT_EQ(old_txtail, old_tx->tail);
+	pfd.fd = self->pb.fd;
+	pfd.events = POLLIN | POLLOUT;
+	EXPECT_EQ(1, poll(&pfd, 1, 1000));
+	EXPECT_TRUE(pfd.revents & POLLERR);
+
+	/* once it is closed, the new namespace binds B natively */
+	nmt_port_close(&self->pb);
+	ASSERT_EQ(0, nmt_netns_enter(self->ns));
+	ASSERT_EQ(0, nmt_port_open(&self->pc, self->b, NR_REG_ALL_NIC, 0,
+				   NR_RX_RINGS_ONLY));
+	ASSERT_EQ(0, nmt_netns_enter_fd(home));
+	close(home);
+	ASSERT_EQ(0, nmt_sh("for i in $(seq 150); do ip -n %s link show %s | "
+			    "grep -q LOWER_UP && exit 0; sleep 0.1; done; "
+			    "exit 1", self->ns, self->b));
+	ASSERT_EQ(0, nmt_port_open(&self->pa, self->a, NR_REG_ALL_NIC, 0,
+				   NR_TX_RINGS_ONLY));
+	ASSERT_TRUE(carrier_wait(self->a, 15000));
+	rx = nmt_first_ring(self->pc.nifp, NMT_RX);
+	self->tag++;
+	EXPECT_EQ(50, nm_to_nm(self->pa.fd, nmt_first_ring(self->pa.nifp,
+							   NMT_TX),
+			       self->pc.fd, rx, 50, 0, self->tag));
+}
+
+/*
  * B's stack sends n frames to A (packet socket sock on B), received on
  * netmap RX ring rx of fd; at most 32 in flight. Returns the number
  * received in order and intact, -1 on a bad frame.
