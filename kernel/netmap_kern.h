@@ -30,6 +30,7 @@
 #ifndef _NETMAP_KERN_H
 #define _NETMAP_KERN_H
 
+#include <linux/hrtimer.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -102,6 +103,10 @@ struct nm_kring {
 	struct nm_gen_txc *txc;		/* TX completion tracking */
 	u32 tx_inflight;		/* sent, completion pending (sync_lock) */
 	atomic64_t drops;		/* packets lost at this ring */
+	struct hrtimer rx_mit;		/* generic RX: deferred wakeup, set up
+					 * for hardware RX rings only */
+	atomic_t rx_mit_armed;		/* rx_mit pending: set by the
+					 * rx_handler, cleared by the timer */
 
 	/* Monitors of this ring (nm_monitor.c): changed under nm_core_lock
 	 * and sync_lock, walked under sync_lock. */

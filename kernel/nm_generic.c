@@ -6,6 +6,8 @@
  * RX: an rx_handler steals the device's incoming skbs into a per-ring
  * queue (bounded by the ring size); rxsync copies them into the slots.
  * Packets larger than a buffer span several slots with NS_MOREFRAG.
+ * The reader is woken by a per-ring timer rather than for every frame
+ * (see "RX wakeup mitigation" below).
  *
  * TX: txsync copies each slot into a fresh skb and hands it to
  * dev_queue_xmit(). Every skb carries a destructor that counts a
@@ -187,8 +189,84 @@ static int nm_gen_txsync(struct nm_kring *kring, int flags)
 	return 0;
 }
 
+/*
+ * RX wakeup mitigation. Waking the reader for every frame costs a
+ * wakeup, a poll() return and an rxsync per frame. Instead, the first
+ * frame that finds the ring's timer idle arms it for generic_rx_mit_us;
+ * when it fires, the reader is woken once for everything queued by
+ * then. A queue half full wakes the reader at once, so that a fast
+ * sender cannot fill it while the timer runs.
+ *
+ * No frame is ever left without a wakeup: rx_mit_armed is cleared by the
+ * timer *before* it notifies, and set by the rx_handler *after* it has
+ * queued its frame. Either the rx_handler sees 0 and arms a new timer,
+ * or it sees 1 and its frame was queued before the pending timer's
+ * notify, whose barrier (wq_has_sleeper()) makes it visible to the woken
+ * reader's rxsync. A reader that is not asleep needs no wakeup: poll()
+ * registers on the wait queue before it runs rxsync (see nm_sync_poll()).
+ *
+ * Only the rx_handler (frames of the device) is mitigated; the host RX
+ * ring's frames, which the stack hands over one by one in process
+ * context, wake their reader at once. The timer is stopped for good in
+ * nm_gen_krings_delete(), which runs after nm_gen_reg(off) or
+ * nm_generic_detach() unregistered the rx_handler (synchronize_net()
+ * inside): nothing can arm it again after that.
+ */
+#define NM_GEN_RX_MIT_MAX_US	10000
+
+static unsigned int nm_gen_rx_mit_us = 100;
+
+static int nm_gen_rx_mit_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int us;
+
+	/* Not a number, too large for one, or out of range: all -EINVAL. */
+	if (kstrtouint(val, 0, &us) || us > NM_GEN_RX_MIT_MAX_US)
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned int *)kp->arg, us);
+	return 0;
+}
+
+static const struct kernel_param_ops nm_gen_rx_mit_ops = {
+	.set = nm_gen_rx_mit_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(generic_rx_mit_us, &nm_gen_rx_mit_ops, &nm_gen_rx_mit_us,
+		0644);
+MODULE_PARM_DESC(generic_rx_mit_us,
+		 "Generic adapter: longest delay of an RX wakeup, microseconds (0..10000, 0: wake at every frame; default 100)");
+
+static enum hrtimer_restart nm_gen_rx_mit_fire(struct hrtimer *t)
+{
+	struct nm_kring *kring = container_of(t, struct nm_kring, rx_mit);
+
+	atomic_set(&kring->rx_mit_armed, 0);
+	/* Orders the clear before the notify's reads of the queue state. */
+	smp_mb__after_atomic();
+	nm_kring_notify(kring);
+	return HRTIMER_NORESTART;
+}
+
+/* A frame was queued on @kring; wake its reader now or arm the timer. */
+static void nm_gen_rx_wake(struct nm_kring *kring, bool mitigate)
+{
+	unsigned int us = READ_ONCE(nm_gen_rx_mit_us);
+
+	if (!mitigate || !us ||
+	    skb_queue_len(&kring->rx_queue) >= kring->num_slots / 2) {
+		nm_kring_notify(kring);
+		return;
+	}
+	/* Fully ordered: after the frame's queueing (see above). */
+	if (!atomic_xchg(&kring->rx_mit_armed, 1))
+		hrtimer_start(&kring->rx_mit, us * NSEC_PER_USEC,
+			      HRTIMER_MODE_REL);
+}
+
 /* Queue one finished frame; consumes @skb. */
-static void nm_gen_rx_enqueue_one(struct nm_kring *kring, struct sk_buff *skb)
+static void nm_gen_rx_enqueue_one(struct nm_kring *kring, struct sk_buff *skb,
+				  bool mitigate)
 {
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
 		goto drop;
@@ -201,12 +279,34 @@ static void nm_gen_rx_enqueue_one(struct nm_kring *kring, struct sk_buff *skb)
 	if (skb_queue_len(&kring->rx_queue) >= kring->num_slots)
 		goto drop;
 	skb_queue_tail(&kring->rx_queue, skb);
-	nm_kring_notify(kring);
+	nm_gen_rx_wake(kring, mitigate);
 	return;
 
 drop:
 	atomic64_inc(&kring->drops);
 	kfree_skb(skb);
+}
+
+static void nm_gen_rx_enqueue_mit(struct nm_kring *kring, struct sk_buff *skb,
+				  bool tx_path, bool mitigate)
+{
+	struct sk_buff *segs, *next;
+
+	if (!skb_is_gso(skb)) {
+		nm_gen_rx_enqueue_one(kring, skb, mitigate);
+		return;
+	}
+	segs = __skb_gso_segment(skb, 0, tx_path);
+	if (IS_ERR_OR_NULL(segs)) {
+		atomic64_inc(&kring->drops);
+		kfree_skb(skb);
+		return;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		nm_gen_rx_enqueue_one(kring, skb, mitigate);
+	}
 }
 
 /**
@@ -219,30 +319,14 @@ drop:
  * so that applications always see complete frames with valid checksums:
  * GSO frames are segmented and partial checksums are completed. A frame
  * that cannot be finished, or that finds the queue full, is counted in
- * kring->drops.
+ * kring->drops. The ring's reader is woken at once.
  *
  * Context: softirq or process context with BH disabled.
  */
 void nm_gen_rx_enqueue(struct nm_kring *kring, struct sk_buff *skb,
 		       bool tx_path)
 {
-	struct sk_buff *segs, *next;
-
-	if (!skb_is_gso(skb)) {
-		nm_gen_rx_enqueue_one(kring, skb);
-		return;
-	}
-	segs = __skb_gso_segment(skb, 0, tx_path);
-	if (IS_ERR_OR_NULL(segs)) {
-		atomic64_inc(&kring->drops);
-		kfree_skb(skb);
-		return;
-	}
-	consume_skb(skb);
-	skb_list_walk_safe(segs, skb, next) {
-		skb_mark_not_on_list(skb);
-		nm_gen_rx_enqueue_one(kring, skb);
-	}
+	nm_gen_rx_enqueue_mit(kring, skb, tx_path, false);
 }
 
 static rx_handler_result_t nm_gen_rx_handler(struct sk_buff **pskb)
@@ -271,7 +355,7 @@ static rx_handler_result_t nm_gen_rx_handler(struct sk_buff **pskb)
 		if (!skb)
 			goto drop;
 	}
-	nm_gen_rx_enqueue(kring, skb, false);
+	nm_gen_rx_enqueue_mit(kring, skb, false, true);
 	return RX_HANDLER_CONSUMED;
 
 drop:
@@ -425,6 +509,13 @@ static int nm_gen_krings_create(struct nm_adapter *na)
 {
 	u32 i;
 
+	for (i = 0; i < na->num_rings[NM_RX]; i++) {
+		struct nm_kring *kring = &na->rings[NM_RX][i];
+
+		hrtimer_init(&kring->rx_mit, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		kring->rx_mit.function = nm_gen_rx_mit_fire;
+		atomic_set(&kring->rx_mit_armed, 0);
+	}
 	for (i = 0; i < na->num_rings[NM_TX]; i++) {
 		struct nm_kring *kring = &na->rings[NM_TX][i];
 		struct nm_gen_txc *txc;
@@ -451,6 +542,10 @@ err_free:
 static void nm_gen_krings_delete(struct nm_adapter *na)
 {
 	u32 i;
+
+	/* The rx_handler is gone (see "RX wakeup mitigation"). */
+	for (i = 0; i < na->num_rings[NM_RX]; i++)
+		hrtimer_cancel(&na->rings[NM_RX][i].rx_mit);
 
 	for (i = 0; i < na->num_rings[NM_TX]; i++) {
 		struct nm_kring *kring = &na->rings[NM_TX][i];
