@@ -37,6 +37,7 @@ awk "$AWKLIB"'
 /^phase / { phase = $2 }
 /^skip / { skipped[kv("cand")] = kv("reason") }
 /^fail / { failed[kv("cand")]++ }
+/^lat / { lats[++nl] = sprintf("| %s | %s/%s | %s | %s | %s |", kv("mit_us"), kv("received"), kv("sent"), kv("rtt_min_us"), kv("rtt_avg_us"), kv("rtt_max_us")) }
 # A result without packets or time (older logs) is a failure.
 /^run / && (kv("pkts") == "" || kv("secs") + 0 <= 0) {
 	failed[kv("cand")]++
@@ -123,6 +124,12 @@ END {
 			if (!ne++) print "\n| e1000e, native vs generic | size | native Mpps | generic Mpps | ratio |\n|---|---|---|---|---|"
 			printf "| %s | %s | %.4f | %.4f | %.2fx |\n", toupper(kd), S[j], med[a], med[b], med[a] / med[b]
 		}
+	if (nl) {
+		printf "\nLatency: pkt-gen ping on netmap:bv0, pong on netmap:bv1 (generic adapter), one echo at a time; round trip in %s.\n\n", (icount ? "guest microseconds (1000 instructions each)" : "microseconds")
+		print "| generic_rx_mit_us | echoes received/sent | RTT min | RTT avg | RTT max |"
+		print "|---|---|---|---|---|"
+		for (i = 1; i <= nl; i++) print lats[i]
+	}
 	for (c in skipped) printf "\n%s was not measured: %s.", c, skipped[c]
 	for (c in failed) printf "\n%s failed %d time(s): see the log.", c, failed[c]
 	print "\n"

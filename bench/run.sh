@@ -6,7 +6,7 @@
 # bench/report.sh on the host). netmap.ko must be loaded.
 #
 #   run.sh [-d SECONDS] [-r REPS] [-R SWEEP_REPS] [-B "BATCHES"]
-#          [-S "SIZES"] [-b BATCH] [-s] [-o ONLY] [-O SWEEP_ONLY]
+#          [-S "SIZES"] [-b BATCH] [-s] [-o ONLY] [-O SWEEP_ONLY] [-L ECHOES]
 #
 #   -d  seconds per measurement (default 1)
 #   -r  repetitions of the main table (default 5), candidates interleaved
@@ -17,6 +17,9 @@
 #   -s  smoke: every candidate once, -d 0.5, no sweep
 #   -o  only candidates whose name matches this grep -E pattern
 #   -O  the sweep only of those (of -o's) that also match this pattern
+#   -L  latency: after the sweep, ECHOES pkt-gen ping/pong round trips
+#       between netmap:bv0 and netmap:bv1, once with generic_rx_mit_us=0
+#       and once with the module's setting (default 0 = no latency phase)
 #
 # Topology: veth bv0 <-> bv1 in this namespace, both up. TX candidates run
 # on bv0 pinned to CPU 0 and are counted where they arrive (bv1's
@@ -47,12 +50,17 @@
 #       generator sent in the receiver's measured time, from its rate)
 #       busy= (guest busy jiffies, USER_HZ) vtxdrop= vrxdrop= sndrop=
 #   sample cand= size= batch= rep= sec= pkts=	per-second samples
+#   lat mit_us= n= sent= received= rtt_min_us= rtt_avg_us= rtt_max_us=
+#
+# nm-rx-nomit is nm-rx with generic_rx_mit_us=0 for its measurement (the
+# generic adapter wakes the reader at every frame, as before the RX
+# wakeup mitigation): the two side by side show what the mitigation buys.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 secs=1 reps=5 sreps=3 batches="1 4 16 64 256 512" sizes="60 1514" mbatch=512
-only= sonly=
-while getopts d:r:R:B:S:b:so:O: opt; do
+only= sonly= lat=0
+while getopts d:r:R:B:S:b:so:O:L: opt; do
 	case $opt in
 	d) secs=$OPTARG ;;
 	r) reps=$OPTARG ;;
@@ -63,6 +71,7 @@ while getopts d:r:R:B:S:b:so:O: opt; do
 	s) secs=0.5 reps=1 sreps=0 sizes=60 mbatch=64 ;;
 	o) only=$OPTARG ;;
 	O) sonly=$OPTARG ;;
+	L) lat=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -121,6 +130,8 @@ if e1000e_find; then
 	carrier_wait "$e1a" "$e1b" || e1b=
 fi
 admode=/sys/module/netmap/parameters/admode
+mitp=/sys/module/netmap/parameters/generic_rx_mit_us
+mit_us=$(cat $mitp 2>/dev/null)
 
 cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)
 echo "env kernel=$(uname -r) vcpus=$ncpu clocksource=$cs" \
@@ -196,6 +207,7 @@ candidates() {
 	pcap-inject tx 0 0 pcap-bench inject -i bv0 -c 0 -b 1 -l LEN -d SECS
 	xsk-tx tx 1 0 xsk-bench tx -i bv0 -c 0 -b BATCH -l LEN -d SECS
 	nm-rx rx 1 0 nm-bench rx -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
+	nm-rx-nomit rx 1 0 nm-bench rx -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
 	afp-recv rx 0 0 afp-bench recv -i bv1 -c RXCPU -b 1 -l LEN -d SECS
 	afp-recvmmsg rx 1 0 afp-bench recvmmsg -i bv1 -c RXCPU -b BATCH -l LEN -d SECS
 	afp-tpv3 rx 0 0 afp-bench tpv3 -i bv1 -c RXCPU -b 1 -l LEN -d SECS
@@ -332,11 +344,16 @@ measure() {
 	elif [ "$xdp" = 1 ]; then
 		xdp_guarded "$kind" "$cmd" || rc=$?
 	elif [ "$kind" = rx ]; then
+		if [ "$name" = nm-rx-nomit ]; then
+			[ -n "$mit_us" ] || { echo "skip cand=$name reason=no-generic_rx_mit_us"; return; }
+			echo 0 > $mitp
+		fi
 		# The generator runs first and until the receiver is done.
 		gen_start
 		# shellcheck disable=SC2086
 		timeout 60 "$here/"$cmd > "$out" 2>&1 || rc=$?
 		gen_stop
+		[ -n "$mit_us" ] && echo "$mit_us" > $mitp
 	else
 		# shellcheck disable=SC2086
 		timeout 60 "$here/"$cmd > "$out" 2>&1 || rc=$?
@@ -393,7 +410,36 @@ while [ $rep -le "$sreps" ]; do
 	done
 	rep=$((rep + 1))
 done
-rm -f "$out" "$out.gen" "$out.hold"
+# One echo at a time: each way, a frame reaches a reader asleep in poll().
+latency() {	# MIT_US
+	echo "$1" > $mitp
+	pkt-gen -i netmap:bv1 -f pong -n "$lat" -w 0 > "$out.pong" 2>&1 &
+	pong=$!
+	sleep 0.5
+	timeout 120 pkt-gen -i netmap:bv0 -f ping -n "$lat" -w 0 > "$out" 2>&1
+	kill -TERM $pong 2>/dev/null
+	wait $pong
+	echo "$mit_us" > $mitp
+	r=$(grep -o 'sent=.*' "$out" | tail -n 1)
+	if [ -z "$r" ]; then
+		echo "fail cand=latency mit_us=$1"
+		sed 's/^/#   /' "$out" "$out.pong"
+		return
+	fi
+	echo "lat mit_us=$1 n=$lat $r"
+}
+if [ "$lat" -gt 0 ]; then
+	echo "phase lat"
+	if [ -z "$mit_us" ]; then
+		echo "skip cand=latency reason=no-generic_rx_mit_us"
+	elif ! command -v pkt-gen > /dev/null; then
+		echo "skip cand=latency reason=no-pkt-gen"
+	else
+		latency 0
+		[ "$mit_us" = 0 ] || latency "$mit_us"
+	fi
+fi
+rm -f "$out" "$out.gen" "$out.hold" "$out.pong"
 ip link del bv0
 [ -n "$e1k_modprobed" ] && rmmod e1000e
 echo "done"
