@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kselftest_harness.h"
 #include "lib/nmtest.h"
+#include "kselftest_harness.h"
 
 #define RINGS_FILE	"/sys/kernel/debug/netmap/rings"
 #define RINGSIZE_PARAM	"/sys/module/netmap/parameters/generic_ringsize"

@@ -202,15 +202,16 @@ for k in "${ok_kernels[@]}"; do
 	dir=$B/$k/check
 	# The debug kernel runs the tests about three times slower; in a
 	# plain make check it runs DEBUG_TESTS only.
-	kt=${TIMEOUT:-} tests=${T:-}
+	kt=${TIMEOUT:-} tests=${T:-} scale=${NMT_TIME_SCALE:-}
 	if [ -n "$(kernel_root "$k")" ]; then
 		[ -z "$kt" ] && kt=$((3 * $(test_timeout)))
+		[ -z "$scale" ] && scale=3
 		[ -z "${KERNELS:-}" ] && [ -z "$tests" ] && tests=$DEBUG_TESTS
 	fi
 	# shellcheck disable=SC2086
 	ntests=$(cd "$B/selftests" && . lib/ksft.sh && ksft_select . $tests | wc -l)
 	t0=$(now)
-	T=$tests TIMEOUT=$kt make_initramfs "$k" check "${bench_files[@]}"
+	NMT_TIME_SCALE=$scale T=$tests TIMEOUT=$kt make_initramfs "$k" check "${bench_files[@]}"
 	rc=$?
 	timing "initramfs $k" "$(elapsed "$t0")"
 	if [ $rc != 0 ]; then

@@ -111,6 +111,8 @@ write_conf() {
 			echo "NETMAP_TEST_IF=$(q "$NETMAP_TEST_IF")"
 		[ -n "${NETMAP_TEST_PEER:-}" ] &&
 			echo "NETMAP_TEST_PEER=$(q "$NETMAP_TEST_PEER")"
+		[ -n "${NMT_TIME_SCALE:-}" ] &&
+			echo "NMT_TIME_SCALE=$(q "$NMT_TIME_SCALE")"
 		if [ -t 0 ] && size=$(stty size 2>/dev/null); then
 			echo "VM_ROWS=${size% *} VM_COLS=${size#* }"
 		fi

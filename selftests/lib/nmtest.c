@@ -28,6 +28,8 @@
 
 #include "nmtest.h"
 
+#undef alarm
+
 void nmt_log(const char *fmt, ...)
 {
 	char line[512];
@@ -77,9 +79,27 @@ void nmt_msleep(unsigned int ms)
 		;
 }
 
+unsigned int nmt_time_scale(void)
+{
+	const char *v = getenv("NMT_TIME_SCALE");
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return 1;
+	n = strtoul(v, &end, 10);
+	return (*end || n < 1 || n > 20) ? 1 : (unsigned int)n;
+}
+
+unsigned int nmt_alarm(unsigned int seconds)
+{
+	return alarm(seconds * nmt_time_scale());
+}
+
 int nmt_run(unsigned int timeout_ms, const char *fmt, ...)
 {
-	uint64_t deadline = nmt_now_ms() + timeout_ms;
+	uint64_t limit = (uint64_t)timeout_ms * nmt_time_scale();
+	uint64_t deadline = nmt_now_ms() + limit;
 	char cmd[1024];
 	va_list ap;
 	int status;
@@ -114,7 +134,8 @@ int nmt_run(unsigned int timeout_ms, const char *fmt, ...)
 		if (nmt_now_ms() > deadline) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			nmt_log("timeout after %u ms: %s", timeout_ms, cmd);
+			nmt_log("timeout after %llu ms: %s",
+				(unsigned long long)limit, cmd);
 			return -ETIMEDOUT;
 		}
 		nmt_msleep(10);

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <linux/netmap.h>
 
@@ -49,6 +50,16 @@ bool nmt_have_netmap(void);		/* /dev/netmap exists */
 const char *nmt_test_if(void);		/* $NETMAP_TEST_IF or NULL */
 const char *nmt_test_peer(void);	/* $NETMAP_TEST_PEER or NULL */
 uint64_t nmt_now_ms(void);		/* CLOCK_MONOTONIC */
+/*
+ * $NMT_TIME_SCALE (1..20, default 1): how many times longer than usual
+ * setup steps may take, set by make check for the debug kernel. It
+ * stretches nmt_run()'s limits and, in programs that include this header
+ * before kselftest_harness.h, the harness's per-test alarm; never what a
+ * test asserts.
+ */
+unsigned int nmt_time_scale(void);
+unsigned int nmt_alarm(unsigned int seconds);
+#define alarm(seconds) nmt_alarm(seconds)
 void nmt_msleep(unsigned int ms);
 
 /*
