@@ -10,10 +10,10 @@
 #   make check           everything, on every supported Debian kernel in
 #                        QEMU (installs missing packages; needs root)
 #                          T=NAME one test, V=1 kernel console, KERNELS=6.12
-#                          DEBUG=1 also the debug kernel (a subset, see below)
+#                          DEBUG=1 also the debug kernel (whole suite)
 #   make check-debug     the whole suite on our KASAN/lockdep/kmemleak build
 #                        of 6.1 (vm/debug-kernel.sh; the first run builds
-#                        it), of which make check runs a subset
+#                        it), without the packaged kernels
 #   make shell           boot the test guest, shell on this terminal
 #   make vm-run RUN='cmd' [FILES='f ...']   run cmd in the guest
 #   make fuzz DURATION=600 [SEED=n]   nm_fuzz in the guest for that long
