@@ -42,7 +42,7 @@
 static int module_reload(const char *extra)
 {
 	const char *ko = getenv("NETMAP_KO"), *args = getenv("NETMAP_MODARGS");
-	uint64_t deadline = nmt_now_ms() + 5000;
+	uint64_t deadline = nmt_now_ms() + 5000 * nmt_time_scale();
 	int err;
 
 	while (syscall(SYS_delete_module, "netmap", O_NONBLOCK) &&
@@ -57,7 +57,7 @@ static int module_reload(const char *extra)
 		err = nmt_sh("modprobe netmap %s %s", args ? args : "", extra);
 	if (err)
 		return -ENOENT;
-	deadline = nmt_now_ms() + 3000;
+	deadline = nmt_now_ms() + 3000 * nmt_time_scale();
 	while (!nmt_have_netmap() && nmt_now_ms() < deadline)
 		nmt_msleep(20);
 	return nmt_have_netmap() ? 0 : -ENODEV;
@@ -293,7 +293,8 @@ TEST_F(access, monitor_needs_cap)
 	close(root.fd);
 }
 
-TEST_F(access, group_member)
+/* Two module reloads: beyond the harness's 30 s on a slow debug guest. */
+TEST_F_TIMEOUT(access, group_member, 90)
 {
 	struct bind_arg veth = { .fd = -1, .port = self->env.port,
 				 .mode = NR_REG_ALL_NIC };
