@@ -34,7 +34,8 @@
  *			is repeated by passing it back (the operation
  *			sequence of every thread derives from it; thread
  *			interleaving does not)
- *	NM_FUZZ_SECS	duration (default 25)
+ *	NM_FUZZ_SECS	duration (default 25, times $NMT_TIME_SCALE: on the
+ *			debug kernel as many operations as 25 s elsewhere)
  *	NM_FUZZ_PROCS, NM_FUZZ_THREADS	workers (default 2 x 3)
  *	NETMAP_KO, NETMAP_MODARGS	how to load the module again
  *
@@ -353,7 +354,8 @@ int main(void)
 {
 	unsigned int nprocs = env_u64("NM_FUZZ_PROCS", 2);
 	unsigned int nthreads = env_u64("NM_FUZZ_THREADS", 3);
-	uint64_t secs = env_u64("NM_FUZZ_SECS", 25), mark, wait_end;
+	uint64_t secs = env_u64("NM_FUZZ_SECS", 25 * nmt_time_scale());
+	uint64_t mark, wait_end;
 	pid_t pids[64], churn_pid;
 	struct sigaction sa;
 	unsigned int p, alive, t;
@@ -423,8 +425,8 @@ int main(void)
 			worker_process(p, nthreads);
 	}
 
-	/* Workers stop at the deadline; a minute later they are hung. */
-	wait_end = g_deadline_ms + 60000;
+	/* Workers stop at the deadline; a minute (scaled) later they are hung. */
+	wait_end = g_deadline_ms + 60000ull * nmt_time_scale();
 	do {
 		alive = 0;
 		for (p = 0; p < nprocs; p++) {

@@ -26,7 +26,7 @@
 #
 #   6. with DEBUG=1, the debug kernel (vm/debug-kernel.sh: KASAN, lockdep,
 #	kmemleak, ..., built first if not cached) is the third kernel of
-#	step 3 and runs the whole suite (or T=), with NMT_TIME_SCALE=3 (the
+#	step 3 and runs the whole suite (or T=), with NMT_TIME_SCALE=10 (the
 #	tests' setup limits, see selftests/lib/nmtest.h); it is opt-in
 #	because it does not fit CI's time limit (README, "Hardening")
 #
@@ -194,13 +194,16 @@ fi
 [ $st = 0 ] || ok_kernels=()	# no tests to run without the test build
 for k in "${ok_kernels[@]}"; do
 	dir=$B/$k/check
-	# The debug kernel runs the tests about three times slower: three
-	# times the per-program limit, and NMT_TIME_SCALE=3 for the limits
-	# inside the programs (setup steps, the harness's per-test alarm).
+	# The debug kernel is slow: programs took 3 to 10 times as long as
+	# on 6.1 under the same load (nm_register 907 s, e1000e_native 757 s;
+	# nm_drops and nm_extra_bufs beyond 8 times). So six times the
+	# per-program limit, and NMT_TIME_SCALE=10 for the limits inside the
+	# programs (setup steps, the harness's per-test alarm, nm_fuzz's
+	# duration). Hang guards only: no assertion changes.
 	kt=${TIMEOUT:-} tests=${T:-} scale=${NMT_TIME_SCALE:-}
 	if [ -n "$(kernel_root "$k")" ]; then
-		[ -z "$kt" ] && kt=$((3 * $(test_timeout)))
-		[ -z "$scale" ] && scale=3
+		[ -z "$kt" ] && kt=$((6 * $(test_timeout)))
+		[ -z "$scale" ] && scale=10
 	fi
 	# shellcheck disable=SC2086
 	ntests=$(cd "$B/selftests" && . lib/ksft.sh && ksft_select . $tests | wc -l)
