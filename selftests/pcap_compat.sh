@@ -78,14 +78,7 @@ host_ring() {
 # bittwist through netmap:A; tcpdump -i B (a plain device, the real
 # libpcap) with the library preloaded sees every packet.
 inject() {
-	start_capture "$b" "$dir/inj.log" nmpcap tcpdump -Z root -n \
-		-i "$b" -c $N -w "$dir/inj.pcap" || return 1
-	ip netns exec "$a" nmpcap bittwist -i "netmap:$a" -m 0 \
-		"$dir/all.pcap" || return 1
-	nm_reap $cap 300 KILL
-	_rc=$?
-	cat "$dir/inj.log"
-	[ $_rc = 0 ] && same_packets "$dir/all.pcap" "$dir/inj.pcap"
+	capture_sent inj nmpcap "$b" "$a" "netmap:$a"
 }
 
 # bad_name NAME MESSAGE [ARGS]: tcpdump fails, exit status 1, clear

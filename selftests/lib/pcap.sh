@@ -120,17 +120,23 @@ capture_filter() {
 	[ $_rc = 0 ] && same_packets "$dir/port9.pcap" "$dir/flt.pcap"
 }
 
-# capture_pipe RUN PIPE: tcpdump through RUN on netmap:PIPE{1 gets what
-# bittwist sends through libnetmap-pcap (nmpcap) on netmap:PIPE}1.
-capture_pipe() {
-	start_capture "$b" "$dir/pipe.log" $1 tcpdump -Z root -n \
-		-i "netmap:$2{1" -c $N -w "$dir/pipe.pcap" || return 1
-	ip netns exec "$b" nmpcap bittwist -i "netmap:$2}1" -m 0 \
-		"$dir/all.pcap" || return 1
+# capture_sent TAG RUN CAPIF SENDNS SENDIF: tcpdump through RUN on CAPIF
+# (in namespace $b) gets, byte for byte, what bittwist sends through
+# libnetmap-pcap (nmpcap) on SENDIF in SENDNS; files $dir/TAG.*.
+capture_sent() {
+	start_capture "$b" "$dir/$1.log" $2 tcpdump -Z root -n \
+		-i "$3" -c $N -w "$dir/$1.pcap" || return 1
+	ip netns exec "$4" nmpcap bittwist -i "$5" -m 0 "$dir/all.pcap" ||
+		return 1
 	nm_reap $cap 300 KILL
 	_rc=$?
-	cat "$dir/pipe.log"
-	[ $_rc = 0 ] && same_packets "$dir/all.pcap" "$dir/pipe.pcap"
+	cat "$dir/$1.log"
+	[ $_rc = 0 ] && same_packets "$dir/all.pcap" "$dir/$1.pcap"
+}
+
+# capture_pipe RUN PIPE: RUN's tcpdump on netmap:PIPE{1, bittwist on PIPE}1.
+capture_pipe() {
+	capture_sent pipe "$1" "netmap:$2{1" "$b" "netmap:$2}1"
 }
 
 # capture_host RUN [ARGS]: netmap:$b^, the host RX ring, captures what
