@@ -59,9 +59,15 @@ host_result() {		# host_result RC DESC
 timing() { timings="$timings$1: $2 s
 "; echo "# time $1: $2 s"; }
 # A host step that prints its own TAP lines (numbered from TAP_NUM): each
-# counts as one host check; a failure without a "not ok" line counts too.
-host_tap() {		# host_tap LOG CMD...
-	local log=$1 rc np nf
+# counts as one host check; a failure without a "not ok" line counts too,
+# and so does a count of results other than -n's.
+host_tap() {		# host_tap [-n COUNT] LOG CMD...
+	local want='' log rc np nf
+	if [ "$1" = -n ]; then
+		want=$2
+		shift 2
+	fi
+	log=$1
 	shift
 	TAP_NUM=$hn "$@" > "$log" 2>&1
 	rc=$?
@@ -71,6 +77,10 @@ host_tap() {		# host_tap LOG CMD...
 	hn=$((hn + np + nf))
 	pass=$((pass + np))
 	fail=$((fail + nf))
+	if [ -n "$want" ] && [ $((np + nf)) != "$want" ]; then
+		host_result 1 "$* printed $((np + nf)) results, expected $want (see ${log#"$top"/})"
+		return 1
+	fi
 	if [ $rc != 0 ] && [ "$nf" = 0 ]; then
 		host_result 1 "$* (see ${log#"$top"/})"
 		return 1
@@ -151,17 +161,8 @@ for k in "${ok_kernels[@]}"; do
 done
 if [ ${#dkms_kernels[@]} -gt 0 ]; then
 	t0=$(now)
-	TAP_NUM=$hn "$top/vm/dkms.sh" check "${dkms_kernels[@]}" > "$B/dkms-check.log" 2>&1
-	rc=$?
-	cat "$B/dkms-check.log"
-	np=$(grep -c '^ok ' "$B/dkms-check.log")
-	nf=$(grep -c '^not ok ' "$B/dkms-check.log")
-	hn=$((hn + np + nf))
-	pass=$((pass + np))
-	fail=$((fail + nf))
-	if [ $((np + nf)) != ${#dkms_kernels[@]} ] || { [ $rc != 0 ] && [ $nf = 0 ]; }; then
-		host_result 1 "dkms add/remove (see build/dkms-check.log)"
-	fi
+	host_tap -n ${#dkms_kernels[@]} "$B/dkms-check.log" \
+		"$top/vm/dkms.sh" check "${dkms_kernels[@]}"
 	timing "dkms build" "$(elapsed "$t0")"
 fi
 
@@ -184,7 +185,7 @@ if [ ${#dkms_kernels[@]} -gt 0 ] && [ $ixgbe = 1 ]; then
 	t0=$(now)
 	# The pristine driver sources: those the e1000e build extracted.
 	KO_DIR=$B DRIVER_SRC_CACHE="$top/drivers/build/src" \
-		host_tap "$B/dkms-ixgbe-check.log" \
+		host_tap -n ${#dkms_kernels[@]} "$B/dkms-ixgbe-check.log" \
 		"$top/vm/dkms.sh" -p netmap-ixgbe check "${dkms_kernels[@]}"
 	timing "dkms build ixgbe" "$(elapsed "$t0")"
 elif [ $ixgbe = 0 ]; then
