@@ -79,7 +79,7 @@ fi
 loglevel=5
 [ $verbose = 1 ] && loglevel=7
 cmdline="console=ttyS0,115200 panic=-1 oops=panic panic_on_warn=1"
-cmdline="$cmdline softlockup_panic=1 loglevel=$loglevel$extra"
+cmdline="$cmdline softlockup_panic=1 no_timer_check loglevel=$loglevel$extra"
 # Our debug kernel's own boot arguments.
 [ -n "${KROOT:-}" ] && cmdline="$cmdline $("$(dirname "$0")/debug-kernel.sh" cmdline)"
 
