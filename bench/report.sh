@@ -33,7 +33,7 @@ awk "$AWKLIB"'
 /^host / { date = kv("date"); accel = kv("accel"); load = kv("loadavg")
 	   wall = kv("wall"); qemu = kv("qemu"); cores = kv("cores") }
 /^env / { kern = kv("kernel"); vcpus = kv("vcpus"); cs = kv("clocksource")
-	  tsc = kv("tsc_mhz") }
+	  tsc = kv("tsc_mhz"); mit = kv("rx_mit_us") }
 /^phase / { phase = $2 }
 /^skip / { skipped[kv("cand")] = kv("reason") }
 /^fail / { failed[kv("cand")]++ }
@@ -78,7 +78,9 @@ END {
 	icount = (accel == "tcg-icount")
 	split("60 1514", S2, " ")
 	printf "# make bench, %s\n\n", date
-	printf "Kernel %s, QEMU %s, accelerator %s, %s vCPU(s), clocksource %s, TSC %s MHz; host %s cores, load average %s when it ended, run took %s s.\n\n", kern, qemu, accel, vcpus, cs, tsc, cores, load, wall
+	printf "Kernel %s, QEMU %s, accelerator %s, %s vCPU(s), clocksource %s, TSC %s MHz; host %s cores, load average %s when it ended, run took %s s.", kern, qemu, accel, vcpus, cs, tsc, cores, load, wall
+	if (mit != "" && mit != "-") printf " netmap generic_rx_mit_us=%s.", mit
+	printf "\n\n"
 	if (icount)
 		print "Deterministic mode: one virtual nanosecond is one guest instruction, so *instr/pkt* is guest instructions per packet for the whole guest (all work the packet causes, sender, stack and receiver, on the single vCPU) and repeats from run to run whatever the host does.\n"
 	else

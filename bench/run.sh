@@ -136,7 +136,7 @@ mit_us=$(cat $mitp 2>/dev/null)
 cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)
 echo "env kernel=$(uname -r) vcpus=$ncpu clocksource=$cs" \
      "tsc_mhz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9.]*\) MHz.*/\1/p' | head -n 1)" \
-     "pktgen=$([ -d $pg ] && echo yes || echo no)"
+     "pktgen=$([ -d $pg ] && echo yes || echo no) rx_mit_us=${mit_us:--}"
 
 stat_of() { cat "/sys/class/net/$1/statistics/$2"; }
 # Sum of the per-CPU "dropped" column of softnet_stat (hex).
