@@ -227,7 +227,7 @@ END {
 		print ""
 		for (j = 1; j <= nc; j++) {
 			c = cl[j]; cz = c SUBSEP z; printf "| %s |", c
-			sx = sy = sxx = sxy = m = 0
+			sx = sy = sxx = sxy = m = 0; xmin = -1; xmax = 0
 			k = split(bl[cz], bs, " ")
 			for (i = 1; i <= k; i++) {
 				key = cz SUBSEP bs[i]
@@ -236,13 +236,21 @@ END {
 				if (key in tc) {
 					x = median(pc[key]); y = median(tc[key])
 					sx += x; sy += y; sxx += x * x; sxy += x * y; m++
+					if (xmin < 0 || x < xmin) xmin = x
+					if (x > xmax) xmax = x
 				}
 			}
+			# No fit where packets per call hardly varied over the sweep
+			# (the line through the points is then noise), nor a
+			# negative cost.
 			den = m * sxx - sx * sx
-			if (m >= 2 && den != 0) {
+			p = S0 = -1
+			if (m >= 2 && den != 0 && xmax >= 2 * xmin) {
 				p = (m * sxy - sx * sy) / den; S0 = (sy - p * sx) / m
+			}
+			if (p >= 0 && S0 >= 0)
 				printf " %.0f | %.1f |\n", S0, p
-			} else
+			else
 				print " - | - |"
 		}
 		if (plots)
