@@ -478,7 +478,10 @@ err_mem:
 	return err;
 }
 
-/* Last fd gone: leave netmap mode, free everything activate created. */
+/*
+ * Last fd gone: leave netmap mode, free everything activate created.
+ * Context: nm_core_lock held; takes rtnl.
+ */
 static void nm_adapter_deactivate(struct nm_adapter *na)
 {
 	enum nm_dir d;
@@ -487,10 +490,20 @@ static void nm_adapter_deactivate(struct nm_adapter *na)
 	if (test_bit(NAF_NETMAP_ON, &na->flags))
 		na->ops->reg(na, false);
 	nm_monitor_parent_off(na);
+	/*
+	 * A device event may have taken the port out of netmap mode a moment
+	 * ago and still be stopping and purging its krings, under rtnl, with
+	 * sleeps in between (nm_generic_detach(), nm_native_gone()): seeing
+	 * NAF_NETMAP_ON clear, we did not call ->reg() and so did not wait
+	 * for it. The krings go under rtnl, after it. Nothing can bring the
+	 * port back into netmap mode meanwhile: that takes nm_core_lock.
+	 */
+	rtnl_lock();
 	nm_for_each_dir(d)
 		for (i = 0; i < nm_kring_count(na, d); i++)
 			nm_ring_delete(na, &na->rings[d][i]);
 	nm_krings_delete(na);
+	rtnl_unlock();
 	nm_for_each_dir(d)
 		na->num_host_rings[d] = 1;
 	nm_mem_deactivate(na->mem);
